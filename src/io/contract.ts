@@ -1,0 +1,151 @@
+/**
+ * The pilot data contract (docs/data-contract.md) as data: which files, which
+ * columns, their types and rules. The loader turns this into validation SQL, so
+ * the contract is written down once.
+ */
+export type ColumnType = 'string' | 'integer' | 'decimal' | 'date' | 'timestamp' | 'enum' | 'boolean' | 'country';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** true: always required; a SQL condition: required when it holds (e.g. voice rows). */
+  required: boolean | string;
+  values?: readonly string[];
+  /** Smallest allowed value; `exclusive` makes it a strict bound. */
+  min?: number;
+  exclusive?: boolean;
+}
+
+export interface ForeignKey {
+  column: string;
+  file: FileName;
+  ref: string;
+}
+
+export type FileName = 'accounts' | 'lines' | 'events' | 'recharges' | 'holdings' | 'products' | 'cells' | 'contacts';
+
+export interface FileSpec {
+  name: FileName;
+  required: boolean;
+  columns: readonly ColumnSpec[];
+  /** Column whose values must be unique among accepted rows. */
+  key?: string;
+  foreignKeys: readonly ForeignKey[];
+}
+
+const COUNTERPART_RULE = "service IN ('voice', 'sms')";
+
+export const CONTRACT: readonly FileSpec[] = [
+  {
+    name: 'accounts', required: true, key: 'account_id', foreignKeys: [],
+    columns: [
+      { name: 'account_id', type: 'string', required: true },
+      { name: 'account_name', type: 'string', required: true },
+      { name: 'industry', type: 'string', required: false },
+      { name: 'employees', type: 'integer', required: false, min: 0 },
+      { name: 'region', type: 'string', required: false },
+    ],
+  },
+  {
+    name: 'lines', required: true, key: 'line_id',
+    foreignKeys: [{ column: 'account_id', file: 'accounts', ref: 'account_id' }],
+    columns: [
+      { name: 'line_id', type: 'string', required: true },
+      { name: 'account_id', type: 'string', required: true },
+      { name: 'plan_id', type: 'string', required: true },
+      { name: 'payment_type', type: 'enum', required: true, values: ['postpaid', 'prepaid'] },
+      { name: 'monthly_fee', type: 'decimal', required: true, min: 0 },
+      { name: 'activation_date', type: 'date', required: false },
+      { name: 'handset_tier', type: 'enum', required: false, values: ['low', 'mid', 'high', 'unknown'] },
+      { name: 'device_type', type: 'enum', required: false, values: ['smartphone', 'feature', 'tablet', 'router', 'unknown'] },
+      { name: 'cost_center', type: 'string', required: false },
+      { name: 'status', type: 'enum', required: false, values: ['active', 'suspended', 'closed'] },
+    ],
+  },
+  {
+    name: 'events', required: true,
+    foreignKeys: [{ column: 'line_id', file: 'lines', ref: 'line_id' }],
+    columns: [
+      { name: 'line_id', type: 'string', required: true },
+      { name: 'start_time', type: 'timestamp', required: true },
+      { name: 'service', type: 'enum', required: true, values: ['voice', 'sms', 'data'] },
+      { name: 'direction', type: 'enum', required: COUNTERPART_RULE, values: ['out', 'in'] },
+      { name: 'counterpart', type: 'string', required: COUNTERPART_RULE },
+      { name: 'counterpart_network', type: 'enum', required: COUNTERPART_RULE, values: ['onnet', 'offnet', 'fixed', 'international', 'special'] },
+      { name: 'counterpart_country', type: 'country', required: "counterpart_network = 'international'" },
+      { name: 'duration_s', type: 'integer', required: "service = 'voice'", min: 0 },
+      { name: 'volume_kb', type: 'integer', required: "service = 'data'", min: 0 },
+      { name: 'cell_id', type: 'string', required: false },
+      { name: 'roaming_country', type: 'country', required: false },
+      { name: 'charge', type: 'decimal', required: false, min: 0 },
+    ],
+  },
+  {
+    name: 'recharges', required: false,
+    foreignKeys: [{ column: 'line_id', file: 'lines', ref: 'line_id' }],
+    columns: [
+      { name: 'line_id', type: 'string', required: true },
+      { name: 'time', type: 'timestamp', required: true },
+      { name: 'amount', type: 'decimal', required: true, min: 0, exclusive: true },
+      { name: 'channel', type: 'enum', required: true, values: ['retail', 'app', 'ussd', 'voucher', 'auto', 'other'] },
+    ],
+  },
+  {
+    name: 'products', required: false, key: 'product_id', foreignKeys: [],
+    columns: [
+      { name: 'product_id', type: 'string', required: true },
+      { name: 'name', type: 'string', required: true },
+      { name: 'audience', type: 'enum', required: true, values: ['business', 'personal'] },
+      { name: 'monthly_price', type: 'decimal', required: true, min: 0 },
+      { name: 'margin_rate', type: 'decimal', required: true, min: 0 },
+      { name: 'description', type: 'string', required: false },
+    ],
+  },
+  {
+    name: 'holdings', required: false,
+    foreignKeys: [
+      { column: 'line_id', file: 'lines', ref: 'line_id' },
+      { column: 'product_id', file: 'products', ref: 'product_id' },
+    ],
+    columns: [
+      { name: 'line_id', type: 'string', required: true },
+      { name: 'product_id', type: 'string', required: true },
+      { name: 'start_date', type: 'date', required: false },
+      { name: 'end_date', type: 'date', required: false },
+    ],
+  },
+  {
+    name: 'cells', required: false, key: 'cell_id', foreignKeys: [],
+    columns: [
+      { name: 'cell_id', type: 'string', required: true },
+      { name: 'lat', type: 'decimal', required: true, min: -90 },
+      { name: 'lon', type: 'decimal', required: true, min: -180 },
+    ],
+  },
+  {
+    name: 'contacts', required: false,
+    foreignKeys: [{ column: 'account_id', file: 'accounts', ref: 'account_id' }],
+    columns: [
+      { name: 'account_id', type: 'string', required: true },
+      { name: 'contact_id', type: 'string', required: true },
+      { name: 'role', type: 'string', required: false },
+      { name: 'key_player', type: 'boolean', required: false },
+      { name: 'dialogue_stage', type: 'enum', required: false, values: ['none', 'early', 'mid', 'late', 'sales'] },
+      { name: 'last_response_date', type: 'date', required: false },
+    ],
+  },
+];
+
+export function fileSpec(name: FileName): FileSpec {
+  const spec = CONTRACT.find((f) => f.name === name);
+  if (!spec) throw new Error(`no contract for ${name}`);
+  return spec;
+}
+
+/**
+ * Columns a file's header must have. Conditionally required columns may be absent
+ * (a pilot without data sessions has no volume_kb); rows that need them are then quarantined.
+ */
+export function headerColumns(spec: FileSpec): string[] {
+  return spec.columns.filter((c) => c.required === true).map((c) => c.name);
+}

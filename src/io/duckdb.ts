@@ -1,0 +1,85 @@
+/**
+ * The embedded DuckDB that does all event-scale work. One database per run;
+ * results come back to JS only as line-level (or smaller) tables.
+ */
+import { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+
+export interface Db {
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+}
+
+export interface DbOptions {
+  threads?: number;
+  memoryLimit?: string;
+  /** Where DuckDB may spill when a query needs more than the memory limit. */
+  tempDirectory?: string;
+}
+
+export async function openDb(options: DbOptions = {}): Promise<Db> {
+  const settings: Record<string, string> = {
+    threads: String(options.threads ?? 2),
+    preserve_insertion_order: 'true',
+  };
+  if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+  if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+  const instance = await DuckDBInstance.create(':memory:', settings);
+  const conn = await instance.connect();
+  return { instance, conn };
+}
+
+export function closeDb(db: Db): void {
+  db.conn.closeSync();
+  db.instance.closeSync();
+}
+
+export async function run(db: Db, sql: string): Promise<void> {
+  const started = process.env.SOO_DEBUG_SQL ? Date.now() : 0;
+  await db.conn.run(sql);
+  if (started) process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.replace(/\s+/g, ' ').slice(0, 100)}\n`);
+}
+
+/** Rows as plain objects; BIGINT and DECIMAL come back as JS numbers. */
+export async function queryRows<T = Record<string, unknown>>(db: Db, sql: string): Promise<T[]> {
+  const reader = await db.conn.runAndReadAll(sql);
+  return reader.getRowObjectsJS().map((row) => normaliseRow(row)) as T[];
+}
+
+export async function queryValue<T = unknown>(db: Db, sql: string): Promise<T> {
+  const rows = await queryRows(db, sql);
+  const first = rows[0];
+  return (first ? Object.values(first)[0] : undefined) as T;
+}
+
+/** A query's result as an arquero table (for line-level results only). */
+export async function queryTable(db: Db, sql: string): Promise<ColumnTable> {
+  const reader = await db.conn.runAndReadAll(sql);
+  const columns = reader.getColumnsObjectJS();
+  const out: Record<string, unknown[]> = {};
+  for (const name of reader.columnNames()) out[name] = columns[name].map(normaliseValue);
+  return aq.table(out);
+}
+
+function normaliseValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return v;
+}
+
+function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = normaliseValue(v);
+  return out;
+}
+
+/** Quotes a SQL string literal. */
+export function lit(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Quotes a SQL identifier. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

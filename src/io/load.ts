@@ -1,0 +1,253 @@
+/**
+ * Reads the pilot data folder into DuckDB, checks every row against the contract
+ * and splits it into an accepted, typed table and a quarantine file.
+ *
+ * Every check is SQL generated from the contract (contract.ts), so it runs at
+ * event scale inside DuckDB and no event ever becomes a JS object. Rows DuckDB's
+ * CSV reader cannot parse (bad UTF-8, wrong field count) come from its rejects
+ * table and are quarantined beside the rows that break a rule.
+ */
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileSpec, type ColumnSpec, type FileName, type FileSpec } from './contract';
+import { checkColumns, type InputFile } from './files';
+import { ident, lit, queryRows, queryValue, run, type Db } from './duckdb';
+import { SoOError } from '../util/errors';
+
+export interface FileCounts {
+  file: FileName;
+  path: string | null;
+  format: string;
+  read: number;
+  accepted: number;
+  quarantined: number;
+  /** How often each reason occurred (a row can have several). */
+  reasons: Record<string, number>;
+}
+
+/** Files in dependency order: a foreign key always points to a file loaded before. */
+export const LOAD_ORDER: FileName[] = ['accounts', 'lines', 'products', 'events', 'recharges', 'holdings', 'cells', 'contacts'];
+
+
+function describe(spec: ColumnSpec): string {
+  return spec.name;
+}
+
+/** SQL expressions, each NULL when the row passes, else the reason. */
+export function columnChecks(col: ColumnSpec): string[] {
+  const c = ident(col.name);
+  const checks: string[] = [];
+  // DuckDB reads an empty field as NULL; a field of blanks is missing too.
+  const missing = `(${c} IS NULL OR trim(${c}) = '')`;
+  if (col.required === true) checks.push(`CASE WHEN ${missing} THEN 'missing ${col.name}' END`);
+  else if (typeof col.required === 'string') {
+    checks.push(`CASE WHEN ${missing} AND (${col.required}) THEN 'missing ${col.name}' END`);
+  }
+  const bad = (cond: string, reason: string) => checks.push(`CASE WHEN ${c} IS NOT NULL AND (${cond}) THEN '${reason}' END`);
+  switch (col.type) {
+    case 'integer':
+      bad(`NOT regexp_full_match(${c}, '[+-]?[0-9]{1,18}')`, `invalid integer in ${describe(col)}`);
+      break;
+    case 'decimal':
+      bad(`NOT coalesce(isfinite(TRY_CAST(${c} AS DOUBLE)), false)`, `invalid number in ${describe(col)}`);
+      break;
+    case 'date':
+      bad(`NOT regexp_full_match(${c}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') OR TRY_CAST(${c} AS DATE) IS NULL`, `invalid date in ${describe(col)} (YYYY-MM-DD)`);
+      break;
+    case 'timestamp':
+      // The local wall clock is read straight from the text, so the text must carry its offset.
+      bad(
+        `NOT (${c} LIKE '____-__-__T__:__:__%' OR ${c} LIKE '____-__-__ __:__:__%') ` +
+          `OR NOT regexp_full_match(substr(${c}, 20), '(\\.[0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)') ` +
+          `OR TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL`,
+        `invalid ${describe(col)} (needs ISO 8601 with UTC offset)`,
+      );
+      break;
+    case 'enum':
+      bad(`${c} NOT IN (${(col.values ?? []).map(lit).join(', ')})`, `unknown value in ${describe(col)}`);
+      break;
+    case 'country':
+      bad(`NOT regexp_full_match(${c}, '[A-Z]{2}')`, `invalid country code in ${describe(col)}`);
+      break;
+    case 'boolean':
+      bad(`lower(${c}) NOT IN ('true', 'false')`, `invalid boolean in ${describe(col)}`);
+      break;
+    case 'string':
+      break;
+  }
+  if (col.min !== undefined && (col.type === 'integer' || col.type === 'decimal')) {
+    const value = `TRY_CAST(${c} AS DOUBLE)`;
+    const op = col.exclusive ? '<=' : '<';
+    const reason = col.min === 0 ? (col.exclusive ? `${col.name} must be positive` : `negative ${col.name}`) : `${col.name} below ${col.min}`;
+    checks.push(`CASE WHEN ${value} ${op} ${col.min} THEN '${reason}' END`);
+  }
+  return checks;
+}
+
+/** The typed value of an accepted cell. Timestamps become local date and hour, read from the text. */
+export function typedColumns(col: ColumnSpec): string[] {
+  const c = ident(col.name);
+  switch (col.type) {
+    case 'integer':
+      return [`CAST(${c} AS BIGINT) AS ${c}`];
+    case 'decimal':
+      return [`CAST(${c} AS DOUBLE) AS ${c}`];
+    case 'date':
+      return [`CAST(${c} AS DATE) AS ${c}`];
+    case 'boolean':
+      return [`lower(${c}) = 'true' AS ${c}`];
+    case 'timestamp':
+      return [
+        `CAST(substr(${c}, 1, 10) AS DATE) AS ${ident(col.name + '_local_date')}`,
+        `CAST(substr(${c}, 12, 2) AS TINYINT) AS ${ident(col.name + '_local_hour')}`,
+      ];
+    default:
+      return [c];
+  }
+}
+
+function readerSql(input: InputFile, rejectsTable: string): string {
+  if (input.format === 'parquet') return `SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${lit(input.path)})`;
+  const columns = input.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
+  return (
+    `SELECT * FROM read_csv(${lit(input.path)}, header = true, auto_detect = false, columns = {${columns}}, ` +
+    `delim = ',', quote = '"', escape = '"', strict_mode = true, ` +
+    `store_rejects = true, rejects_table = ${lit(rejectsTable)}, rejects_scan = ${lit(rejectsTable + '_scan')})`
+  );
+}
+
+function describeError(e: unknown, input: InputFile): SoOError {
+  const message = (e as Error).message.split('\n')[0];
+  return new SoOError('load', `${input.path} cannot be read (${message})`);
+}
+
+/**
+ * Loads one file: `<name>` becomes a view of the accepted, typed rows, rejects go
+ * to `<quarantineDir>/<name>.csv`. Returns the counts for the run manifest.
+ *
+ * One parallel pass parses the file and runs every per-row check; foreign keys,
+ * keys and exact duplicates are then found as small sets of row ids, so the
+ * events are materialised once, as parsed text, in file order (rowid).
+ */
+export async function loadFile(db: Db, input: InputFile, quarantineDir: string): Promise<FileCounts> {
+  const spec = fileSpec(input.name);
+  const rej = `rej_${spec.name}`;
+  const checked = `chk_${spec.name}`;
+  if (input.format === 'parquet') {
+    try {
+      const described = await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM read_parquet(${lit(input.path)})`);
+      input.columns = described.map((r) => r.column_name);
+    } catch (e) {
+      throw describeError(e, input);
+    }
+    checkColumns(spec, input.columns, input.path);
+  }
+  const present = new Set(input.columns);
+  const contractCols = spec.columns.map((c) => c.name);
+  const extras = input.columns.filter((c) => !contractCols.includes(c));
+  const kept = [...contractCols, ...extras];
+  // Contract columns the file lacks are optional ones: they read as empty.
+  const cleaned = [
+    ...spec.columns.map((c) => (present.has(c.name) ? ident(c.name) : `NULL::VARCHAR AS ${ident(c.name)}`)),
+    ...extras.map((c) => ident(c)),
+  ].join(', ');
+  const rowChecks = spec.columns.flatMap(columnChecks).join(', ');
+  try {
+    await run(
+      db,
+      `CREATE OR REPLACE TABLE ${checked} AS
+       SELECT *, NULLIF(concat_ws('; ', ${rowChecks}), '') AS reason, hash(${kept.map(ident).join(', ')}) AS row_hash
+       FROM (SELECT ${cleaned} FROM (${readerSql(input, rej)}))`,
+    );
+  } catch (e) {
+    throw describeError(e, input);
+  }
+  const hasRejects = input.format !== 'parquet';
+  // DuckDB may report one malformed row more than once (one error per extra field).
+  if (hasRejects) await run(db, `CREATE OR REPLACE TEMP TABLE ${rej}_rows AS SELECT CAST(line AS BIGINT) - 1 AS r, min(lower(error_type)) AS error_type, min(csv_line) AS csv_line FROM ${rej} GROUP BY line`);
+  const rejected = hasRejects ? Number(await queryValue(db, `SELECT count(*) FROM ${rej}_rows`)) : 0;
+
+  // Reasons that need other rows: foreign keys, duplicate keys, exact duplicates.
+  const setReasons: string[] = [];
+  spec.foreignKeys.forEach((fk) => {
+    setReasons.push(`SELECT c.rowid AS rid, '${fk.column} not in ${fk.file}' AS reason FROM ${checked} c
+      ANTI JOIN (SELECT DISTINCT ${ident(fk.ref)} AS ref FROM ${fk.file}) f ON f.ref = c.${ident(fk.column)}
+      WHERE c.${ident(fk.column)} IS NOT NULL`);
+  });
+  if (spec.key) {
+    setReasons.push(`SELECT c.rowid AS rid, 'duplicate ${spec.key}' AS reason FROM ${checked} c
+      JOIN (SELECT ${ident(spec.key)} AS k, min(rowid) AS first FROM ${checked} WHERE ${ident(spec.key)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d
+      ON d.k = c.${ident(spec.key)} AND c.rowid > d.first`);
+  }
+  const same = kept.map((c) => `c.${ident(c)} IS NOT DISTINCT FROM f.${ident(c)}`).join(' AND ');
+  await run(
+    db,
+    `CREATE OR REPLACE TEMP TABLE dup_${spec.name} AS
+     SELECT c.rowid AS rid FROM ${checked} c
+     JOIN (SELECT row_hash, min(rowid) AS first FROM ${checked} GROUP BY row_hash HAVING count(*) > 1) g ON g.row_hash = c.row_hash AND c.rowid > g.first
+     JOIN ${checked} f ON f.rowid = g.first
+     WHERE ${same}`,
+  );
+  // An exact duplicate says only that: its other faults are its first copy's.
+  const others = setReasons.length
+    ? `UNION ALL SELECT s.rid, concat_ws('; ', c.reason, string_agg(s.reason, '; ' ORDER BY s.reason))
+       FROM (${setReasons.join(' UNION ALL ')}) s JOIN ${checked} c ON c.rowid = s.rid
+       WHERE s.rid NOT IN (SELECT rid FROM dup_${spec.name}) GROUP BY s.rid, c.reason`
+    : '';
+  await run(
+    db,
+    `UPDATE ${checked} SET reason = x.reason FROM (
+       SELECT rid, 'exact duplicate of an earlier row' AS reason FROM dup_${spec.name} ${others}
+     ) x WHERE ${checked}.rowid = x.rid`,
+  );
+
+  // Source rows, for quarantined rows only: the k-th parsed row sits after every rejected row r_j with r_j - j < k.
+  const position = rejected
+    ? `SELECT n.*, n.k + coalesce(o.j, 0) AS source_row FROM bad n ASOF LEFT JOIN (
+         SELECT t, max(j) AS j FROM (SELECT r - row_number() OVER (ORDER BY r) AS t, row_number() OVER (ORDER BY r) AS j FROM ${rej}_rows) GROUP BY t
+       ) o ON n.k > o.t`
+    : `SELECT n.*, n.k AS source_row FROM bad n`;
+  const shown = input.columns.map(ident).join(', ');
+  const nullCols = input.columns.map((c) => `NULL AS ${ident(c)}`).join(', ');
+  const target = join(quarantineDir, `${spec.name}.csv`);
+  await run(
+    db,
+    `COPY (
+       WITH bad AS (SELECT rowid + 1 AS k, reason, ${shown} FROM ${checked} WHERE reason IS NOT NULL)
+       SELECT source_row, reason, raw_line, ${shown} FROM (
+         SELECT source_row, reason, NULL::VARCHAR AS raw_line, ${shown} FROM (${position})
+         ${rejected ? `UNION ALL SELECT r, 'unparseable CSV row: ' || error_type, trim(csv_line, E'\\r\\n'), ${nullCols} FROM ${rej}_rows` : ''}
+       ) ORDER BY source_row
+     ) TO ${lit(target + '.tmp')} (HEADER, DELIMITER ',', FORMAT csv)`,
+  );
+  renameSync(target + '.tmp', target);
+
+  const counts = await queryRows<{ read: number; accepted: number; quarantined: number }>(
+    db,
+    `SELECT CAST(count(*) AS BIGINT) + ${rejected} AS read, CAST(count(*) FILTER (reason IS NULL) AS BIGINT) AS accepted,
+            CAST(count(*) FILTER (reason IS NOT NULL) AS BIGINT) + ${rejected} AS quarantined FROM ${checked}`,
+  );
+  const tally = await queryRows<{ reason: string; n: number }>(
+    db,
+    `SELECT reason, CAST(count(*) AS BIGINT) AS n FROM (
+       SELECT unnest(string_split(reason, '; ')) AS reason FROM ${checked} WHERE reason IS NOT NULL
+       ${rejected ? `UNION ALL SELECT 'unparseable CSV row: ' || error_type FROM ${rej}_rows` : ''}
+     ) GROUP BY reason ORDER BY reason`,
+  );
+  if (hasRejects) await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan; DROP TABLE ${rej}_rows`);
+  await run(db, `DROP TABLE dup_${spec.name}`);
+  // Accepted rows, typed; a view, so the events are held once.
+  const typed = spec.columns.flatMap(typedColumns).join(', ');
+  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed} FROM ${checked} WHERE reason IS NULL`);
+  const reasons: Record<string, number> = {};
+  for (const t of tally) reasons[t.reason] = t.n;
+  return { file: spec.name, path: input.path, format: input.format, ...counts[0], reasons };
+}
+
+/** An empty accepted table for an optional file that is absent, so later SQL needs no special case. */
+export async function emptyTable(db: Db, spec: FileSpec): Promise<void> {
+  // Typing through a zero-row select keeps the accepted table's column types.
+  const select = spec.columns.flatMap(typedColumns).join(', ');
+  const nulls = spec.columns.map((c) => `NULL::VARCHAR AS ${ident(c.name)}`).join(', ');
+  await run(db, `CREATE OR REPLACE TABLE ${spec.name} AS SELECT ${select} FROM (SELECT ${nulls}) WHERE false`);
+}
