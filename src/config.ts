@@ -50,6 +50,8 @@ export interface Config {
     connector_external_share: number;
     connector_min_external_counterparts: number;
     peripheral_max_degree: number;
+    /** Advocates: lines in this top quantile of outside reach within their account. */
+    advocate_external_quantile: number;
   };
   value: {
     /** Quantile of current value among lines of similar activity that sets their potential. */
@@ -101,9 +103,10 @@ export const DEFAULTS: Config = {
     hub_min_degree: 4,
     bridge_betweenness_quantile: 0.9,
     bridge_min_other_communities: 2,
-    connector_external_share: 0.6,
-    connector_min_external_counterparts: 25,
+    connector_external_share: 0.75,
+    connector_min_external_counterparts: 60,
     peripheral_max_degree: 1,
+    advocate_external_quantile: 0.9,
   },
   value: {
     potential_quantile: 0.75,
@@ -126,13 +129,14 @@ export const DEFAULTS: Config = {
     ],
     log_features: ['voice_minutes', 'sms_count', 'data_mb', 'distinct_cells', 'roaming_days', 'distinct_external_counterparts'],
     personas: [
-      { persona: 'executive', description: 'roams abroad on several days and calls day and night', when: { roaming_days: ['>=', 3], evening_night_share: ['>=', 0.12] } },
-      { persona: 'international', description: 'a large share of calls to other countries', when: { international_share: ['>=', 0.3] } },
-      { persona: 'road_warrior', description: 'on many cells, calling many outside numbers', when: { distinct_cells: ['>=', 20], distinct_external_counterparts: ['>=', 40] } },
-      { persona: 'data_user', description: 'heavy data, little voice', when: { data_mb: ['>=', 3000], voice_minutes: ['<', 300] } },
-      { persona: 'light_user', description: 'barely uses the line', when: { active_days: ['<', 8] } },
-      { persona: 'office', description: 'mostly calls colleagues', when: { internal_share: ['>=', 0.45] } },
-      { persona: 'strict_business', description: 'almost only in business hours, silent at weekends', when: { business_hours_share: ['>=', 0.9], weekend_share: ['<=', 0.03] } },
+      { persona: 'international', description: 'a large share of calls and SMS with other countries', when: { international_share: ['>=', 0.3] } },
+      { persona: 'executive', description: 'travels: abroad on several days', when: { roaming_days: ['>=', 3] } },
+      { persona: 'executive', description: 'on the phone a lot, day and night', when: { evening_night_share: ['>=', 0.15], voice_out_count: ['>=', 80] } },
+      { persona: 'road_warrior', description: 'on many cells, calling many outside parties', when: { distinct_cells: ['>=', 20], distinct_external_counterparts: ['>=', 40] } },
+      { persona: 'data_user', description: 'heavy data, little voice', when: { data_mb: ['>=', 2000], voice_out_count: ['<', 60] } },
+      { persona: 'light_user', description: 'barely calls: fewer than 20 calls made in the window', when: { voice_out_count: ['<', 20] } },
+      { persona: 'strict_business', description: 'almost only in business hours, silent at weekends', when: { business_hours_share: ['>=', 0.96], weekend_share: ['<=', 0.015] } },
+      { persona: 'office', description: 'mostly calls colleagues', when: { internal_share: ['>=', 0.4] } },
     ],
     default_persona: 'mixed',
   },

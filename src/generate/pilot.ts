@@ -378,14 +378,14 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     // Usage: each line's own calls, SMS and data, with both ends of internal calls.
     const colleagues = (l: GenLine): GenLine => {
       const r = rng();
-      if (l.bridgeTeam >= 0 && r < 0.4) return pick(rng, teams[l.bridgeTeam]);
+      if (l.bridgeTeam >= 0 && r < 0.5) return pick(rng, teams[l.bridgeTeam]);
       const team = teams[l.team];
-      if (r < 0.75 && team.length > 1) {
+      if (r < 0.85 && team.length > 1) {
         const lead = leads[l.team];
         if (lead !== l && rng() < 0.35) return lead;
         return pick(rng, team);
       }
-      if (r < 0.9) return pick(rng, leads);
+      if (r < 0.97) return pick(rng, leads);
       return pick(rng, gl);
     };
     const emit = async (fields: string[]) => {

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { runPipeline } from '../pipeline/run';
+import { generatePilot } from '../generate/pilot';
+import { STEPS, type Step } from '../catalog';
+import { runMain } from './main';
+
+const DEFAULT_DATA = 'data/pilot';
+const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP]
+
+Runs the five steps (mart, network, value, segments, offers) on a pilot data folder.
+  --data DIR      pilot data folder in the data contract (default ${DEFAULT_DATA};
+                  generated once with seed 7 when it is the default and absent)
+  --out DIR       output folder (default outputs)
+  --config FILE   JSON config merged over the defaults (docs/config.md)
+  --from STEP     re-run STEP and the steps after it from the persisted outputs
+                  of the steps before (one of ${STEPS.join(', ')})
+  --help          this text
+`;
+
+runMain(async () => {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = loadConfig(values.config);
+  const data = values.data ?? DEFAULT_DATA;
+  if (!values.data && !existsSync(data) && (values.from ?? 'mart') === 'mart') {
+    process.stderr.write(`[generate] no pilot data in ${data}: generating the built-in pilot (seed 7)\n`);
+    await generatePilot({ out: data, seed: 7 });
+  }
+  const started = Date.now();
+  await runPipeline({ data, out: values.out ?? 'outputs', config, from: values.from as Step | undefined });
+  process.stderr.write(`[done] ${((Date.now() - started) / 1000).toFixed(1)}s; outputs in ${values.out ?? 'outputs'}\n`);
+});

@@ -1,0 +1,147 @@
+/**
+ * Step 2, employee networks: per account, centralities, Louvain communities and
+ * a role per line, plus word-of-mouth seeds and advocates toward outside parties.
+ *
+ * PageRank (Brin & Page 1998) is weighted; betweenness (Brandes 2001) counts hops,
+ * since a call count is a strength, not a distance; Louvain (Blondel et al. 2008)
+ * takes its random order from the config seed.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import pagerank from 'graphology-metrics/centrality/pagerank';
+import betweenness from 'graphology-metrics/centrality/betweenness';
+import louvain from 'graphology-communities-louvain';
+import type Graph from 'graphology';
+import type { Config } from '../config';
+import { createRng, deriveSeed } from '../util/rng';
+import { groupIndices, quantile, round } from '../util/stats';
+import { buildCallGraph, type CallEdge } from './graph';
+import { assignRoles } from './roles';
+
+export interface LineNetwork {
+  line_id: string;
+  account_id: string;
+  degree: number;
+  strength: number;
+  pagerank: number;
+  pagerank_rank: number;
+  betweenness: number;
+  community: string;
+  community_size: number;
+  other_communities: number;
+  external_share: number;
+  distinct_external_counterparts: number;
+  role: string;
+  wom_seed: boolean;
+  advocate: boolean;
+}
+
+/** Communities numbered by size (largest first), ties by smallest line id, so ids read well and stay stable. */
+function renumber(partition: Record<string, number>, nodes: string[]): Map<string, number> {
+  const members = new Map<number, string[]>();
+  for (const n of nodes) {
+    const c = partition[n];
+    const list = members.get(c);
+    if (list) list.push(n);
+    else members.set(c, [n]);
+  }
+  const order = [...members.entries()].sort((a, b) => b[1].length - a[1].length || (a[1][0] < b[1][0] ? -1 : 1));
+  const out = new Map<string, number>();
+  order.forEach(([, list], i) => list.forEach((n) => out.set(n, i + 1)));
+  return out;
+}
+
+export function analyseAccount(graph: Graph, accountId: string, externalShare: Map<string, number>, externalReach: Map<string, number>, config: Config): LineNetwork[] {
+  const nodes = graph.nodes();
+  const n = nodes.length;
+  const pr: Record<string, number> = graph.size > 0
+    ? pagerank(graph, { getEdgeWeight: 'weight', alpha: config.network.pagerank_alpha, maxIterations: 1000, tolerance: 1e-10 })
+    : Object.fromEntries(nodes.map((id) => [id, 1 / n]));
+  const bt = betweenness(graph, { getEdgeWeight: null, normalized: true });
+  const partition = graph.size > 0
+    ? louvain(graph, { getEdgeWeight: 'weight', resolution: config.network.louvain_resolution, rng: createRng(deriveSeed(config.seed, 'louvain', accountId)) })
+    : Object.fromEntries(nodes.map((id, i) => [id, i]));
+  const community = renumber(partition, nodes);
+  const sizes = new Map<number, number>();
+  for (const c of community.values()) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+
+  const rows = nodes.map((id) => {
+    const neighbourCommunities = new Set<number>();
+    let strength = 0;
+    graph.forEachEdge(id, (_e, attr, source, target) => {
+      strength += attr.weight as number;
+      const other = source === id ? target : source;
+      if (community.get(other) !== community.get(id)) neighbourCommunities.add(community.get(other)!);
+    });
+    return {
+      line_id: id,
+      account_id: accountId,
+      degree: graph.degree(id),
+      strength,
+      pagerank: pr[id],
+      pagerank_rank: 0,
+      betweenness: bt[id],
+      community: `${accountId}-C${community.get(id)}`,
+      community_size: sizes.get(community.get(id)!)!,
+      other_communities: neighbourCommunities.size,
+      external_share: externalShare.get(id) ?? 0,
+      distinct_external_counterparts: externalReach.get(id) ?? 0,
+      role: '',
+      wom_seed: false,
+      advocate: false,
+    };
+  });
+  [...rows].sort((a, b) => b.pagerank - a.pagerank || (a.line_id < b.line_id ? -1 : 1)).forEach((r, i) => (r.pagerank_rank = i + 1));
+  const roles = assignRoles(rows, config.network);
+  rows.forEach((r, i) => (r.role = roles[i]));
+  // Word-of-mouth seed: the most central line of each community of three or more.
+  const best = new Map<string, LineNetwork>();
+  for (const r of rows) {
+    if (r.community_size < 3 || r.degree === 0) continue;
+    const b = best.get(r.community);
+    if (!b || r.pagerank > b.pagerank) best.set(r.community, r);
+  }
+  for (const r of best.values()) r.wom_seed = true;
+  const reachCut = quantile(rows.map((r) => r.distinct_external_counterparts), config.network.advocate_external_quantile);
+  for (const r of rows) r.advocate = r.distinct_external_counterparts > 0 && r.distinct_external_counterparts >= reachCut && r.degree > 0;
+  return rows;
+}
+
+/** Step 2: the network table, one row per line of the mart. */
+export function networkStep(mart: ColumnTable, edges: ColumnTable, config: Config, onAccount?: (done: number, total: number) => void): ColumnTable {
+  const lineIds = mart.array('line_id') as string[];
+  const accounts = mart.array('account_id') as string[];
+  const internal = mart.array('internal_share') as number[];
+  const reach = mart.array('distinct_external_counterparts') as number[];
+  const edgeRows = edges.objects() as unknown as CallEdge[];
+  const edgesByAccount = new Map<string, CallEdge[]>();
+  for (const e of edgeRows) {
+    const list = edgesByAccount.get(e.account_id);
+    if (list) list.push(e);
+    else edgesByAccount.set(e.account_id, [e]);
+  }
+  const externalShare = new Map<string, number>();
+  const externalReach = new Map<string, number>();
+  lineIds.forEach((id, i) => {
+    externalShare.set(id, 1 - internal[i]);
+    externalReach.set(id, reach[i]);
+  });
+  const groups = groupIndices(accounts);
+  const rows: LineNetwork[] = [];
+  let done = 0;
+  for (const [accountId, idx] of groups) {
+    const ids = idx.map((i) => lineIds[i]).sort();
+    const graph = buildCallGraph(ids, edgesByAccount.get(accountId) ?? [], { smsWeight: config.network.sms_weight });
+    rows.push(...analyseAccount(graph, accountId, externalShare, externalReach, config));
+    onAccount?.(++done, groups.size);
+  }
+  const byId = new Map(rows.map((r) => [r.line_id, r]));
+  const ordered = lineIds.map((id) => byId.get(id)!);
+  return aq.from(ordered.map((r) => ({
+    ...r,
+    strength: round(r.strength),
+    pagerank: round(r.pagerank, 8),
+    betweenness: round(r.betweenness, 8),
+    external_share: round(r.external_share),
+  })));
+}

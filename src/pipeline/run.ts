@@ -1,0 +1,214 @@
+/**
+ * The pipeline: wires the five steps through the catalog. Step functions are
+ * pure (tables in, tables out); this module does the I/O, the timings and the
+ * run manifest. `from` re-runs a step and those after it from persisted outputs.
+ */
+import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { catalog, STEPS, type Step } from '../catalog';
+import type { Config } from '../config';
+import { closeDb, lit, openDb, queryTable, run, type Db } from '../io/duckdb';
+import { preflight } from '../io/files';
+import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from '../io/load';
+import { fileSpec } from '../io/contract';
+import { readTable, writeTable, writeText } from '../io/tables';
+import { buildMart } from '../mart/mart';
+import { FEATURES } from '../mart/dictionary';
+import { networkStep } from '../network/network';
+import { valueStep } from '../value/value';
+import { segmentStep } from '../segments/segments';
+import { ruleFeatures } from '../segments/personas';
+import { offerStep } from '../offers/offers';
+import { DEFAULT_PRODUCTS } from '../offers/catalog';
+import { SoOError } from '../util/errors';
+import { Progress } from '../util/progress';
+
+export interface PipelineOptions {
+  data: string;
+  out: string;
+  config: Config;
+  from?: Step;
+  /** Progress lines; default stderr. Pass () => {} for silence. */
+  log?: (line: string) => void;
+}
+
+export interface Manifest {
+  completed: boolean;
+  error?: string;
+  data: string;
+  from: Step;
+  seed: number;
+  config: Config;
+  inputs: FileCounts[];
+  observed_days?: number;
+  outputs: Record<string, number>;
+  timings_s: Record<string, number>;
+  versions: Record<string, string>;
+}
+
+function versions(): Record<string, string> {
+  const pkg = (name: string) => {
+    try {
+      return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version as string;
+    } catch {
+      return 'unknown';
+    }
+  };
+  const own = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
+  return {
+    'segment-of-one': own, node: process.version, '@duckdb/node-api': pkg('@duckdb/node-api'), arquero: pkg('arquero'),
+    graphology: pkg('graphology'), 'ml-kmeans': pkg('ml-kmeans'),
+  };
+}
+
+/** Config keys that name mart features must name real ones: checked before any work. */
+function checkFeatures(config: Config): void {
+  const known = new Set(FEATURES.map((f) => f.name));
+  const named: [string, string[]][] = [
+    ['segments.features', config.segments.features],
+    ['segments.log_features', config.segments.log_features],
+    ['segments.personas[].when', ruleFeatures(config.segments.personas)],
+    ['offers.features', config.offers.features],
+  ];
+  for (const [key, list] of named) {
+    const bad = list.filter((f) => !known.has(f));
+    if (bad.length) throw new SoOError('config', `${key} names unknown mart feature${bad.length > 1 ? 's' : ''} ${bad.join(', ')}`);
+  }
+}
+
+async function loadAndMart(db: Db, options: PipelineOptions, manifest: Manifest, log: (l: string) => void) {
+  const cat = catalog(options.out);
+  const files = await preflight(options.data);
+  rmSync(cat.quarantineDir, { recursive: true, force: true });
+  mkdirSync(cat.quarantineDir, { recursive: true });
+  for (const name of LOAD_ORDER) {
+    const input = files.find((f) => f.name === name);
+    if (!input) {
+      await emptyTable(db, fileSpec(name));
+      if (name === 'products') {
+        const values = DEFAULT_PRODUCTS.map((p) => `(${[p.product_id, p.name, p.audience].map(lit).join(', ')}, ${p.monthly_price}, ${p.margin_rate}, ${lit(p.description)})`).join(', ');
+        await run(db, `INSERT INTO products VALUES ${values}`);
+      }
+      manifest.inputs.push({ file: name, path: null, format: 'absent', read: 0, accepted: 0, quarantined: 0, reasons: {} });
+      continue;
+    }
+    const started = Date.now();
+    const counts = await loadFile(db, input, cat.quarantineDir);
+    manifest.inputs.push(counts);
+    log(`[load] ${name}: ${counts.read.toLocaleString('en')} rows read, ${counts.quarantined.toLocaleString('en')} quarantined (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  }
+  const { mart, edges } = await buildMart(db, options.config);
+  manifest.observed_days = (mart.numRows() ? (mart.get('observed_days', 0) as number) : 0);
+  // Holdings still active at the end of the window; ended ones are history.
+  const holdings = await queryTable(db, `SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
+    WHERE h.end_date IS NULL OR h.end_date > (SELECT max(start_time_local_date) FROM events) GROUP BY ALL ORDER BY ALL`);
+  writeTable(cat.holdings, holdings);
+  writeTable(cat.products, await queryTable(db, 'SELECT * FROM products ORDER BY product_id'));
+  writeTable(cat.accounts, await queryTable(db, 'SELECT * FROM accounts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id'));
+  writeTable(cat.contacts, await queryTable(db, 'SELECT * FROM contacts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id, contact_id'));
+  writeTable(cat.mart, mart);
+  writeTable(cat.edges, edges);
+  writeTable(cat.dictionary, aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))));
+  return { mart, edges, holdings };
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const from = options.from ?? 'mart';
+  if (!STEPS.includes(from)) throw new SoOError('pipeline', `--from must be one of ${STEPS.join(', ')}, got ${from}`);
+  const config = options.config;
+  checkFeatures(config);
+  const cat = catalog(options.out);
+  const manifest: Manifest = {
+    completed: false, data: options.data, from, seed: config.seed, config, inputs: [], outputs: {}, timings_s: {}, versions: versions(),
+  };
+  if (from !== 'mart') {
+    if (!existsSync(cat.manifest)) throw new SoOError('pipeline', `no earlier run in ${options.out}: run without --from first`);
+    const before = JSON.parse(readFileSync(cat.manifest, 'utf8')) as Manifest;
+    manifest.inputs = before.inputs;
+    manifest.observed_days = before.observed_days;
+  } else if (!existsSync(options.data)) {
+    throw new SoOError('load', `pilot data folder ${options.data} does not exist`);
+  }
+  mkdirSync(options.out, { recursive: true });
+  writeText(cat.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  const runFrom = (step: Step) => STEPS.indexOf(step) >= STEPS.indexOf(from);
+  const timed = async <T>(step: string, fn: () => Promise<T> | T): Promise<T> => {
+    const started = Date.now();
+    const result = await fn();
+    manifest.timings_s[step] = (Date.now() - started) / 1000;
+    return result;
+  };
+  const output = (key: keyof typeof cat, table: ColumnTable) => {
+    writeTable(cat[key], table);
+    manifest.outputs[cat[key].slice(options.out.length).replace(/^\/+/, '')] = table.numRows();
+  };
+
+  try {
+    let mart: ColumnTable, edges: ColumnTable, holdings: ColumnTable;
+    if (runFrom('mart')) {
+      const db = await openDb({ threads: config.load.threads, memoryLimit: config.load.memory_limit, tempDirectory: cat.tmpDir });
+      try {
+        ({ mart, edges, holdings } = await timed('load_and_mart', () => loadAndMart(db, options, manifest, log)));
+      } finally {
+        closeDb(db);
+        rmSync(cat.tmpDir, { recursive: true, force: true });
+      }
+      const events = manifest.inputs.find((f) => f.file === 'events')!;
+      log(`[mart] ${events.accepted.toLocaleString('en')} events -> ${mart.numRows().toLocaleString('en')} lines, ${edges.numRows().toLocaleString('en')} call edges (${manifest.timings_s.load_and_mart.toFixed(1)}s)`);
+      manifest.outputs['mart/employee_mart.csv'] = mart.numRows();
+      manifest.outputs['mart/call_edges.csv'] = edges.numRows();
+    } else {
+      mart = readTable(cat.mart);
+      edges = readTable(cat.edges);
+      holdings = readTable(cat.holdings);
+    }
+
+    let network: ColumnTable;
+    if (runFrom('network')) {
+      const progress = new Progress('network');
+      network = await timed('network', () => networkStep(mart, edges, config, (d, t) => progress.update(d, t, 'accounts')));
+      output('network', network);
+      const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count} ${r.role}`).join(', ');
+      progress.done(`${network.numRows().toLocaleString('en')} lines: ${roles} (${manifest.timings_s.network.toFixed(1)}s)`);
+    } else network = readTable(cat.network);
+
+    let value: ColumnTable;
+    if (runFrom('value')) {
+      value = await timed('value', () => valueStep({ mart, edges, holdings }, config));
+      output('value', value);
+      log(`[value] ${value.numRows().toLocaleString('en')} lines valued (${manifest.timings_s.value.toFixed(1)}s)`);
+    } else value = readTable(cat.value);
+
+    let segments: ColumnTable;
+    if (runFrom('segments')) {
+      const result = await timed('segments', () => segmentStep(mart, config));
+      segments = result.segments;
+      output('segments', segments);
+      output('clusterProfiles', result.profiles);
+      const mix = (segments.groupby('segment').count().orderby(aq.desc('count')).objects() as { segment: string; count: number }[]).map((r) => `${r.count} ${r.segment}`).join(', ');
+      log(`[segments] ${mix} (${manifest.timings_s.segments.toFixed(1)}s)`);
+    } else segments = readTable(cat.segments);
+
+    if (runFrom('offers')) {
+      const products = readTable(cat.products);
+      const result = await timed('offers', () => offerStep({ mart, segments, products, holdings }, config));
+      output('offers', result.offers);
+      output('propensities', result.propensities);
+      output('proposals', result.proposals);
+      log(`[offers] ${result.offers.numRows().toLocaleString('en')} offers for ${mart.numRows().toLocaleString('en')} lines, ${result.proposals.numRows()} account proposals (${manifest.timings_s.offers.toFixed(1)}s)`);
+    }
+    void network;
+    void value;
+    manifest.completed = true;
+  } catch (e) {
+    manifest.error = (e as Error).message;
+    throw e;
+  } finally {
+    manifest.timings_s.total = Object.values(manifest.timings_s).reduce((a, b) => a + b, 0);
+    writeText(cat.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  }
+  return manifest;
+}

@@ -1,0 +1,26 @@
+/**
+ * Named personas from ordered, configurable rules (config segments.personas):
+ * the first rule whose every condition holds names the line; none gives default_persona.
+ */
+import type { Op, PersonaRule } from '../config';
+
+const compare: Record<Op, (a: number, b: number) => boolean> = {
+  '>=': (a, b) => a >= b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '<': (a, b) => a < b,
+  '==': (a, b) => a === b,
+};
+
+export function persona(row: Record<string, unknown>, rules: readonly PersonaRule[], fallback: string): string {
+  for (const rule of rules) {
+    const hit = Object.entries(rule.when).every(([feature, [op, value]]) => compare[op](Number(row[feature]), value));
+    if (hit) return rule.persona;
+  }
+  return fallback;
+}
+
+/** Features the rules read, to check them against the mart before any work. */
+export function ruleFeatures(rules: readonly PersonaRule[]): string[] {
+  return [...new Set(rules.flatMap((r) => Object.keys(r.when)))];
+}

@@ -1,0 +1,41 @@
+/** Small descriptive statistics used across steps (linear interpolation, like numpy's default). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function mean(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return values.length ? s / values.length : NaN;
+}
+
+export function sd(values: readonly number[]): number {
+  const m = mean(values);
+  let s = 0;
+  for (const v of values) s += (v - m) ** 2;
+  return values.length > 1 ? Math.sqrt(s / (values.length - 1)) : 0;
+}
+
+/** Rounds for output so tables are stable to the byte and readable. */
+export function round(value: number, digits = 6): number {
+  if (!Number.isFinite(value)) return value;
+  const f = 10 ** digits;
+  const r = Math.round(value * f) / f;
+  return Object.is(r, -0) ? 0 : r;
+}
+
+/** Groups row indices by a key, keys in first-seen order. */
+export function groupIndices(keys: readonly string[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  return groups;
+}

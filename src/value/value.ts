@@ -1,0 +1,114 @@
+/**
+ * Step 3, employee value (docs/methods.md has the formulas):
+ *   current_value   monthly_fee + (charges + top-ups) scaled to 30 days: what the line pays now per month
+ *   potential_value what comparable lines pay more (the potential_quantile of current value among lines
+ *                   of the same activity band, less this line's), plus personal_line_value when the
+ *                   employee has no personal line with us yet
+ *   influence_value influence_damping x sum over colleagues j of (w_ij / strength_j) x current_value_j:
+ *                   the spend of the colleagues whose calling runs through this line
+ *   total_value     current + potential_weight x potential + influence_weight x influence
+ *   value_tier      A: the fewest lines that together carry tier_a_share of the account's spend,
+ *                   B: up to tier_b_share, C: the rest
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import type { Config } from '../config';
+import { groupIndices, quantile, round } from '../util/stats';
+
+export interface ValueInputs {
+  mart: ColumnTable;
+  edges: ColumnTable;
+  /** Active holdings: line_id, product_id. */
+  holdings: ColumnTable;
+}
+
+/** Activity bands (1 = least active): rank-based, so heavy tails do not squeeze the bands. */
+export function activityBands(activity: readonly number[], bands: number): number[] {
+  const order = activity.map((a, i) => [a, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out = new Array<number>(activity.length);
+  order.forEach(([, i], rank) => (out[i] = Math.min(bands, 1 + Math.floor((rank * bands) / activity.length))));
+  return out;
+}
+
+/** Tier per line of one account from its spend: A carries the first tierA share, B up to tierB. */
+export function spendTiers(spend: readonly number[], tierA: number, tierB: number): string[] {
+  const total = spend.reduce((a, b) => a + b, 0);
+  const order = spend.map((s, i) => [s, i] as const).sort((x, y) => y[0] - x[0] || x[1] - y[1]);
+  const tiers = new Array<string>(spend.length);
+  let before = 0;
+  for (const [s, i] of order) {
+    // A line is in a tier when the spend before it has not yet reached the tier's share.
+    tiers[i] = total <= 0 ? 'C' : before < tierA * total ? 'A' : before < tierB * total ? 'B' : 'C';
+    before += s;
+  }
+  return tiers;
+}
+
+export function valueStep({ mart, edges, holdings }: ValueInputs, config: Config): ColumnTable {
+  const cfg = config.value;
+  const n = mart.numRows();
+  const col = (name: string) => mart.array(name) as number[];
+  const ids = mart.array('line_id') as string[];
+  const accounts = mart.array('account_id') as string[];
+  const payment = mart.array('payment_type') as string[];
+  const [fee, charges, topUps, days] = [col('monthly_fee'), col('charges'), col('recharge_amount'), col('observed_days')];
+  const [minutes, sms, data] = [col('voice_minutes'), col('sms_count'), col('data_mb')];
+
+  const current = ids.map((_, i) => {
+    const perMonth = days[i] > 0 ? 30 / days[i] : 0;
+    // Prepaid usage is paid from top-ups: counting its charges too would count it twice.
+    return payment[i] === 'prepaid' ? topUps[i] * perMonth : fee[i] + charges[i] * perMonth;
+  });
+
+  const activity = ids.map((_, i) => minutes[i] + sms[i] + data[i] / 100);
+  const bands = activityBands(activity, cfg.activity_bands);
+  const bandTarget = new Map<number, number>();
+  for (const [band, idx] of groupIndices(bands.map(String))) bandTarget.set(Number(band), quantile(idx.map((i) => current[i]), cfg.potential_quantile));
+  const personal = new Set((holdings.numRows() ? (holdings.filter((d: { product_id: string }) => d.product_id === 'PERSONAL_LINE').array('line_id') as string[]) : []));
+  const headroom = ids.map((_, i) => Math.max(0, (bandTarget.get(bands[i]) ?? 0) - current[i]));
+  const potential = ids.map((id, i) => headroom[i] + (personal.has(id) ? 0 : cfg.personal_line_value));
+
+  // Influence through the internal call graph (undirected strengths).
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const smsW = config.network.sms_weight;
+  const pairs = new Map<string, number>();
+  const strength = new Float64Array(n);
+  const e = edges.objects() as { line_id: string; counterpart_line_id: string; calls: number; sms: number }[];
+  for (const r of e) {
+    const a = index.get(r.line_id);
+    const b = index.get(r.counterpart_line_id);
+    if (a === undefined || b === undefined || a === b) continue;
+    const w = r.calls + smsW * r.sms;
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    pairs.set(key, (pairs.get(key) ?? 0) + w);
+    strength[a] += w;
+    strength[b] += w;
+  }
+  const influence = new Float64Array(n);
+  for (const [key, w] of pairs) {
+    const [a, b] = key.split('|').map(Number);
+    influence[a] += (w / strength[b]) * current[b];
+    influence[b] += (w / strength[a]) * current[a];
+  }
+
+  const tiers = new Array<string>(n);
+  const spendShare = new Array<number>(n);
+  for (const [, idx] of groupIndices(accounts)) {
+    const spend = idx.map((i) => current[i]);
+    const total = spend.reduce((a, b) => a + b, 0);
+    spendTiers(spend, cfg.tier_a_share, cfg.tier_b_share).forEach((t, k) => (tiers[idx[k]] = t));
+    idx.forEach((i) => (spendShare[i] = total > 0 ? current[i] / total : 0));
+  }
+
+  return aq.table({
+    line_id: ids,
+    account_id: accounts,
+    current_value: current.map((v) => round(v, 4)),
+    potential_value: potential.map((v) => round(v, 4)),
+    influence_value: Array.from(influence, (v) => round(cfg.influence_damping * v, 4)),
+    total_value: ids.map((_, i) => round(current[i] + cfg.potential_weight * potential[i] + cfg.influence_weight * cfg.influence_damping * influence[i], 4)),
+    spend_share: spendShare.map((v) => round(v)),
+    activity_band: bands,
+    value_tier: tiers,
+  });
+}
