@@ -38,7 +38,7 @@ export function closeDb(db: Db): void {
 export async function run(db: Db, sql: string): Promise<void> {
   const started = process.env.SOO_DEBUG_SQL ? Date.now() : 0;
   await db.conn.run(sql);
-  if (started) process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.replace(/\s+/g, ' ').slice(0, 100)}\n`);
+  if (started) process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.replace(/\s+/g, " ").slice(0, Number(process.env.SOO_DEBUG_SQL) > 1 ? 100000 : 100)}\n`);
 }
 
 /** Rows as plain objects; BIGINT and DECIMAL come back as JS numbers. */

@@ -16,6 +16,24 @@ export interface InputFile {
   format: FileFormat;
   /** Column names as the header gives them (BOM stripped). */
   columns: string[];
+  /**
+   * For gzip files: a full decompression check running beside the load, since
+   * DuckDB reads a truncated gzip stream up to the break without complaint.
+   */
+  integrity?: Promise<void>;
+}
+
+/** Decompresses a whole gzip file to nowhere; rejects on a truncated or corrupt stream. */
+export function verifyGzip(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const gunzip = createGunzip();
+    gunzip.on('data', () => undefined);
+    gunzip.on('end', () => resolve());
+    gunzip.on('error', (e) => reject(new SoOError('load', `${path} cannot be read: the gzip stream is truncated or corrupt (${e.message})`)));
+    const source = createReadStream(path);
+    source.on('error', (e) => reject(new SoOError('load', `${path} cannot be read (${e.message})`)));
+    source.pipe(gunzip);
+  });
 }
 
 const FORMATS: FileFormat[] = ['csv', 'csv.gz', 'parquet'];
@@ -154,6 +172,12 @@ export async function preflight(dataDir: string): Promise<InputFile[]> {
       checkColumns(spec, columns, hit.path);
     }
     found.push({ name: spec.name, path: hit.path, format: hit.format, columns });
+  }
+  for (const f of found) {
+    if (f.format !== 'csv.gz') continue;
+    f.integrity = verifyGzip(f.path);
+    // Awaited by the loader; until then a failure must not count as unhandled.
+    f.integrity.catch(() => undefined);
   }
   return found;
 }

@@ -111,7 +111,9 @@ function readerSql(input: InputFile, rejectsTable: string): string {
   const columns = input.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
   return (
     `SELECT * FROM read_csv(${lit(input.path)}, header = true, auto_detect = false, columns = {${columns}}, ` +
-    `delim = ',', quote = '"', escape = '"', strict_mode = true, ` +
+    // One scanner thread: DuckDB's parallel CSV scan does not keep file order when rows
+    // are rejected, and file order is what gives every quarantined row its source row.
+    `delim = ',', quote = '"', escape = '"', strict_mode = true, parallel = false, ` +
     `store_rejects = true, rejects_table = ${lit(rejectsTable)}, rejects_scan = ${lit(rejectsTable + '_scan')})`
   );
 }
@@ -162,6 +164,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
   } catch (e) {
     throw describeError(e, input);
   }
+  await input.integrity;
   const hasRejects = input.format !== 'parquet';
   // DuckDB may report one malformed row more than once (one error per extra field).
   if (hasRejects) await run(db, `CREATE OR REPLACE TEMP TABLE ${rej}_rows AS SELECT CAST(line AS BIGINT) - 1 AS r, min(lower(error_type)) AS error_type, min(csv_line) AS csv_line FROM ${rej} GROUP BY line`);

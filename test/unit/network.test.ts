@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { buildCallGraph } from '../../src/network/graph';
+import { analyseAccount } from '../../src/network/network';
+import { assignRoles } from '../../src/network/roles';
+import { resolveConfig } from '../../src/config';
+
+const edge = (a: string, b: string, calls = 3) => ({ account_id: 'A', line_id: a, counterpart_line_id: b, calls, minutes: calls * 2, sms: 0 });
+
+/** Two cliques of five joined through one line: the textbook bridge. */
+function barbell() {
+  const left = ['a1', 'a2', 'a3', 'a4', 'a5'];
+  const right = ['b1', 'b2', 'b3', 'b4', 'b5'];
+  const edges = [];
+  for (const g of [left, right]) for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) edges.push(edge(g[i], g[j]));
+  edges.push(edge('a1', 'x'), edge('x', 'b1'));
+  return { ids: [...left, ...right, 'x', 'lonely'], edges };
+}
+
+describe('call graph', () => {
+  it('sums both directions into one weighted undirected edge', () => {
+    const g = buildCallGraph(['p', 'q'], [edge('p', 'q', 2), { ...edge('q', 'p', 1), sms: 4 }], { smsWeight: 0.5 });
+    expect(g.size).toBe(1);
+    expect(g.getEdgeAttribute('p', 'q', 'weight')).toBe(2 + 1 + 2);
+  });
+});
+
+describe('network metrics and roles', () => {
+  const config = resolveConfig({ network: { hub_min_degree: 5, bridge_min_other_communities: 1 } });
+  const { ids, edges } = barbell();
+  const graph = buildCallGraph(ids, edges, { smsWeight: 0.5 });
+  const rows = analyseAccount(graph, 'A', new Map(), new Map(), config);
+  const byId = Object.fromEntries(rows.map((r) => [r.line_id, r]));
+
+  it('finds the two groups as communities', () => {
+    expect(byId.a2.community).toBe(byId.a3.community);
+    expect(byId.b2.community).toBe(byId.b3.community);
+    expect(byId.a2.community).not.toBe(byId.b2.community);
+  });
+  it('gives the connecting line the highest betweenness and the bridge role', () => {
+    const top = [...rows].sort((p, q) => q.betweenness - p.betweenness).slice(0, 3).map((r) => r.line_id);
+    expect(top).toContain('x');
+    expect(['bridge', 'hub']).toContain(byId.x.role);
+  });
+  it('marks an isolated line peripheral with degree 0', () => {
+    expect(byId.lonely.degree).toBe(0);
+    expect(byId.lonely.role).toBe('peripheral');
+  });
+  it('ranks PageRank within the account from 1', () => {
+    expect(rows.map((r) => r.pagerank_rank).sort((a, b) => a - b)).toEqual(ids.map((_, i) => i + 1));
+    expect(rows.reduce((s, r) => s + r.pagerank, 0)).toBeCloseTo(1, 6);
+  });
+  it('is deterministic for a seed', () => {
+    const again = analyseAccount(buildCallGraph(ids, edges, { smsWeight: 0.5 }), 'A', new Map(), new Map(), config);
+    expect(again).toEqual(rows);
+  });
+});
+
+describe('role rules', () => {
+  const cfg = resolveConfig({}).network;
+  const base = { degree: 3, pagerank: 0.1, betweenness: 0, other_communities: 0, external_share: 0.2, distinct_external_counterparts: 5 };
+  it('applies the rules in order', () => {
+    const lines = [
+      { ...base, degree: 10, pagerank: 0.9 },
+      { ...base, external_share: 0.9, distinct_external_counterparts: 100 },
+      { ...base, degree: 1 },
+      base,
+    ];
+    expect(assignRoles(lines, { ...cfg, hub_pagerank_quantile: 0.75 })).toEqual(['hub', 'connector', 'peripheral', 'member']);
+  });
+});

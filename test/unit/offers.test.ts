@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { auc, fitLogistic, predictLogistic } from '../../src/offers/logistic';
+import { describe as describeFeature } from '../../src/offers/offers';
+import { eligible } from '../../src/offers/eligibility';
+import { createRng } from '../../src/util/rng';
+
+describe('logistic regression', () => {
+  it('recovers the sign and rough size of a planted effect', () => {
+    const rng = createRng(3);
+    const x: number[][] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const a = rng() * 4 - 2;
+      const b = rng() * 4 - 2;
+      x.push([a, b]);
+      y.push(rng() < 1 / (1 + Math.exp(-(0.5 + 2 * a))) ? 1 : 0);
+    }
+    const m = fitLogistic(x, y, { l2: 0.01, iterations: 50 });
+    expect(m.weights[1]).toBeGreaterThan(1.6);
+    expect(m.weights[1]).toBeLessThan(2.4);
+    expect(Math.abs(m.weights[2])).toBeLessThan(0.3);
+    expect(predictLogistic(m, [2, 0])).toBeGreaterThan(predictLogistic(m, [-2, 0]));
+  });
+});
+
+describe('auc', () => {
+  it('is 1 for a perfect ranking, 0.5 for ties, and counts pairs', () => {
+    expect(auc([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0])).toBe(1);
+    expect(auc([0.5, 0.5], [1, 0])).toBe(0.5);
+    expect(auc([0.3, 0.2, 0.1], [1, 0, 1])).toBe(0.5);
+  });
+});
+
+describe('offer wording and eligibility', () => {
+  it('phrases features from the dictionary', () => {
+    expect(describeFeature('roaming_days', 6)).toBe('roams abroad on 6 days');
+    expect(describeFeature('international_share', 0.456)).toBe('has 46% of calls abroad');
+  });
+  it('keeps business add-ons for active postpaid lines', () => {
+    const line = { status: 'active', payment_type: 'prepaid', handset_tier: 'low', device_type: 'smartphone' };
+    expect(eligible(line, 'ROAM_PACK', 'business', false)).toBe(false);
+    expect(eligible(line, 'TRAVEL_PASS', 'personal', false)).toBe(true);
+    expect(eligible({ ...line, payment_type: 'postpaid' }, 'ROAM_PACK', 'business', true)).toBe(false);
+    expect(eligible({ ...line, status: 'suspended' }, 'TRAVEL_PASS', 'personal', false)).toBe(false);
+  });
+});

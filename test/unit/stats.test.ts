@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { quantile, round } from '../../src/util/stats';
+import { createRng, deriveSeed } from '../../src/util/rng';
+import { activityBands, spendTiers } from '../../src/value/value';
+
+describe('stats and rng', () => {
+  it('interpolates quantiles like numpy', () => {
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantile([5, 1, 3], 0.9)).toBeCloseTo(4.6);
+  });
+  it('rounds without negative zero', () => {
+    expect(Object.is(round(-1e-12), 0)).toBe(true);
+  });
+  it('repeats a seeded stream and separates derived seeds', () => {
+    const a = createRng(5);
+    const b = createRng(5);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+    expect(deriveSeed(1, 'x')).not.toBe(deriveSeed(1, 'y'));
+  });
+});
+
+describe('value tiers and bands', () => {
+  it('puts the few lines that carry half the spend in tier A', () => {
+    // 50 + 30 = 80% of 100: the first line alone reaches 50%.
+    expect(spendTiers([50, 30, 10, 5, 5], 0.5, 0.8)).toEqual(['A', 'B', 'C', 'C', 'C']);
+    expect(spendTiers([10, 10, 10, 10], 0.5, 0.8)).toEqual(['A', 'A', 'B', 'B']);
+  });
+  it('bands activity by rank', () => {
+    expect(activityBands([5, 1, 3, 100], 2)).toEqual([2, 1, 1, 2]);
+  });
+});
