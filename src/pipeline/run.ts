@@ -45,6 +45,8 @@ export interface Manifest {
   observed_days?: number;
   outputs: Record<string, number>;
   timings_s: Record<string, number>;
+  /** Peak resident memory of the process (JS and DuckDB), MB. */
+  peak_rss_mb?: number;
   versions: Record<string, string>;
 }
 
@@ -208,6 +210,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
     throw e;
   } finally {
     manifest.timings_s.total = Object.values(manifest.timings_s).reduce((a, b) => a + b, 0);
+    manifest.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     writeText(cat.manifest, JSON.stringify(manifest, null, 2) + '\n');
   }
   return manifest;

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * npm run bench [-- --scales 1,10]: generates the default pilot and larger ones,
+ * runs the pipeline on each in a fresh process and prints per-step wall time,
+ * events per second of load + validation + mart, peak RSS, and the floor: the
+ * time to plainly decompress the events file. Figures only; nothing is asserted.
+ */
+import { existsSync, readFileSync, createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createGunzip } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import { generatePilot } from '../generate/pilot';
+import type { Manifest } from '../pipeline/run';
+import { runMain } from './main';
+
+function decompressSeconds(path: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const z = createGunzip();
+    z.on('data', () => undefined);
+    z.on('end', () => resolve(Number(process.hrtime.bigint() - started) / 1e9));
+    z.on('error', reject);
+    createReadStream(path).pipe(z);
+  });
+}
+
+runMain(async () => {
+  const { values } = parseArgs({ options: { scales: { type: 'string' }, root: { type: 'string' } } });
+  const scales = (values.scales ?? '1,10').split(',').map(Number);
+  const root = values.root ?? join('outputs', 'bench');
+  const rows: string[] = [];
+  for (const scale of scales) {
+    const data = join(root, `pilot-x${scale}`);
+    const out = join(root, `out-x${scale}`);
+    if (!existsSync(join(data, 'events.csv.gz'))) {
+      process.stderr.write(`[bench] generating the x${scale} pilot in ${data}\n`);
+      await generatePilot({ out: data, seed: 7, scale });
+    }
+    const floor = await decompressSeconds(join(data, 'events.csv.gz'));
+    const started = Date.now();
+    const run = spawnSync(process.execPath, [join(__dirname, 'pipeline.js'), '--data', data, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const wall = (Date.now() - started) / 1000;
+    if (run.status !== 0) throw new Error(`pipeline failed on ${data}`);
+    const m = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as Manifest;
+    const events = m.inputs.find((f) => f.file === 'events')!.read;
+    const lines = m.outputs['mart/employee_mart.csv'];
+    const t = m.timings_s;
+    rows.push([
+      `x${scale}`, events.toLocaleString('en'), lines.toLocaleString('en'), floor.toFixed(2), t.load_and_mart.toFixed(2),
+      Math.round(events / t.load_and_mart).toLocaleString('en'), t.network.toFixed(2), t.value.toFixed(2), t.segments.toFixed(2),
+      t.offers.toFixed(2), wall.toFixed(1), String(m.peak_rss_mb),
+    ].join(' | '));
+  }
+  const header = 'pilot | events | lines | gunzip floor s | load+validate+mart s | events/s | network s | value s | segments s | offers s | end-to-end s | peak RSS MB';
+  process.stdout.write(`\n| ${header} |\n|${header.split('|').map(() => '---').join('|')}|\n${rows.map((r) => `| ${r} |`).join('\n')}\n`);
+});
