@@ -10,7 +10,7 @@ import type { ColumnTable } from 'arquero';
 import { catalog, STEPS, type Step } from '../catalog';
 import type { Config } from '../config';
 import { closeDb, lit, openDb, queryTable, run, type Db } from '../io/duckdb';
-import { preflight } from '../io/files';
+import { preflight, type InputFile } from '../io/files';
 import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from '../io/load';
 import { fileSpec } from '../io/contract';
 import { readTable, writeTable, writeText } from '../io/tables';
@@ -80,9 +80,9 @@ function checkFeatures(config: Config): void {
   }
 }
 
-async function loadAndMart(db: Db, options: PipelineOptions, manifest: Manifest, log: (l: string) => void) {
+/** Step 1 with the loading before it: every table the later steps read, from the pilot files. */
+async function loadAndMart(db: Db, files: InputFile[], options: PipelineOptions, manifest: Manifest, log: (l: string) => void) {
   const cat = catalog(options.out);
-  const files = await preflight(options.data);
   rmSync(cat.quarantineDir, { recursive: true, force: true });
   mkdirSync(cat.quarantineDir, { recursive: true });
   for (const name of LOAD_ORDER) {
@@ -106,14 +106,14 @@ async function loadAndMart(db: Db, options: PipelineOptions, manifest: Manifest,
   // Holdings still active at the end of the window; ended ones are history.
   const holdings = await queryTable(db, `SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
     WHERE h.end_date IS NULL OR h.end_date > (SELECT max(start_time_local_date) FROM events) GROUP BY ALL ORDER BY ALL`);
-  writeTable(cat.holdings, holdings);
-  writeTable(cat.products, await queryTable(db, 'SELECT * FROM products ORDER BY product_id'));
-  writeTable(cat.accounts, await queryTable(db, 'SELECT * FROM accounts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id'));
-  writeTable(cat.contacts, await queryTable(db, 'SELECT * FROM contacts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id, contact_id'));
-  writeTable(cat.mart, mart);
-  writeTable(cat.edges, edges);
-  writeTable(cat.dictionary, aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))));
-  return { mart, edges, holdings };
+  return {
+    mart,
+    edges,
+    holdings,
+    products: await queryTable(db, 'SELECT * FROM products ORDER BY product_id'),
+    accounts: await queryTable(db, 'SELECT * FROM accounts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id'),
+    contacts: await queryTable(db, 'SELECT * FROM contacts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id, contact_id'),
+  };
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
@@ -126,13 +126,15 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   const manifest: Manifest = {
     completed: false, data: options.data, from, seed: config.seed, config, inputs: [], outputs: {}, timings_s: {}, versions: versions(),
   };
+  // Everything that can stop the run is checked before the output folder is touched.
+  let files: InputFile[] = [];
   if (from !== 'mart') {
     if (!existsSync(cat.manifest)) throw new SoOError('pipeline', `no earlier run in ${options.out}: run without --from first`);
     const before = JSON.parse(readFileSync(cat.manifest, 'utf8')) as Manifest;
     manifest.inputs = before.inputs;
     manifest.observed_days = before.observed_days;
-  } else if (!existsSync(options.data)) {
-    throw new SoOError('load', `pilot data folder ${options.data} does not exist`);
+  } else {
+    files = await preflight(options.data);
   }
   mkdirSync(options.out, { recursive: true });
   writeText(cat.manifest, JSON.stringify(manifest, null, 2) + '\n');
@@ -149,40 +151,42 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   };
 
   try {
-    let mart: ColumnTable, edges: ColumnTable, holdings: ColumnTable;
+    // Later steps read only the mart, the edges, holdings and products, and the segments.
+    let mart: ColumnTable, edges: ColumnTable, holdings: ColumnTable, products: ColumnTable;
     if (runFrom('mart')) {
       const db = await openDb({ threads: config.load.threads, memoryLimit: config.load.memory_limit, tempDirectory: cat.tmpDir });
+      let loaded: Awaited<ReturnType<typeof loadAndMart>>;
       try {
-        ({ mart, edges, holdings } = await timed('load_and_mart', () => loadAndMart(db, options, manifest, log)));
+        loaded = await timed('load_and_mart', () => loadAndMart(db, files, options, manifest, log));
       } finally {
         closeDb(db);
         rmSync(cat.tmpDir, { recursive: true, force: true });
       }
+      ({ mart, edges, holdings, products } = loaded);
+      for (const key of ['holdings', 'products', 'accounts', 'contacts', 'mart', 'edges'] as const) output(key, loaded[key]);
+      output('dictionary', aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))));
       const events = manifest.inputs.find((f) => f.file === 'events')!;
       log(`[mart] ${events.accepted.toLocaleString('en')} events -> ${mart.numRows().toLocaleString('en')} lines, ${edges.numRows().toLocaleString('en')} call edges (${manifest.timings_s.load_and_mart.toFixed(1)}s)`);
-      manifest.outputs['mart/employee_mart.csv'] = mart.numRows();
-      manifest.outputs['mart/call_edges.csv'] = edges.numRows();
     } else {
       mart = readTable(cat.mart);
       edges = readTable(cat.edges);
       holdings = readTable(cat.holdings);
+      products = readTable(cat.products);
     }
 
-    let network: ColumnTable;
     if (runFrom('network')) {
       const progress = new Progress('network');
-      network = await timed('network', () => networkStep(mart, edges, config, (d, t) => progress.update(d, t, 'accounts')));
+      const network = await timed('network', () => networkStep(mart, edges, config, (d, t) => progress.update(d, t, 'accounts')));
       output('network', network);
       const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count} ${r.role}`).join(', ');
       progress.done(`${network.numRows().toLocaleString('en')} lines: ${roles} (${manifest.timings_s.network.toFixed(1)}s)`);
-    } else network = readTable(cat.network);
+    }
 
-    let value: ColumnTable;
     if (runFrom('value')) {
-      value = await timed('value', () => valueStep({ mart, edges, holdings }, config));
+      const value = await timed('value', () => valueStep({ mart, edges, holdings }, config));
       output('value', value);
       log(`[value] ${value.numRows().toLocaleString('en')} lines valued (${manifest.timings_s.value.toFixed(1)}s)`);
-    } else value = readTable(cat.value);
+    }
 
     let segments: ColumnTable;
     if (runFrom('segments')) {
@@ -195,15 +199,12 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
     } else segments = readTable(cat.segments);
 
     if (runFrom('offers')) {
-      const products = readTable(cat.products);
       const result = await timed('offers', () => offerStep({ mart, segments, products, holdings }, config));
       output('offers', result.offers);
       output('propensities', result.propensities);
       output('proposals', result.proposals);
       log(`[offers] ${result.offers.numRows().toLocaleString('en')} offers for ${mart.numRows().toLocaleString('en')} lines, ${result.proposals.numRows()} account proposals (${manifest.timings_s.offers.toFixed(1)}s)`);
     }
-    void network;
-    void value;
     manifest.completed = true;
   } catch (e) {
     manifest.error = (e as Error).message;
