@@ -12,6 +12,7 @@ import { createRng, deriveSeed, int, logNormal, pick, poisson, weighted, type Rn
 import { CsvSink } from './sink';
 import { COUNTRIES, INDUSTRIES, PERSONAS, PROFILES, REGIONS, type Persona, type PersonaProfile } from './personas';
 import { DEFAULT_PRODUCTS } from '../offers/catalog';
+import { sigmoid } from '../util/stats';
 
 export interface GenerateOptions {
   out: string;
@@ -104,10 +105,6 @@ function externalNumber(rng: Rng, network: Contact['network'], country: string):
     case 'special': return pick(rng, ['+49800', '+49180', '+49900']) + digits(6);
     case 'international': return COUNTRIES.find((c) => c.code === country)!.prefix + digits(7);
   }
-}
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 /** How well each product fits a line's (latent) behaviour, on a roughly standard scale. */

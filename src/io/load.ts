@@ -29,10 +29,6 @@ export interface FileCounts {
 export const LOAD_ORDER: FileName[] = ['accounts', 'lines', 'products', 'events', 'recharges', 'holdings', 'cells', 'contacts'];
 
 
-function describe(spec: ColumnSpec): string {
-  return spec.name;
-}
-
 /** SQL expressions, each NULL when the row passes, else the reason. */
 export function columnChecks(col: ColumnSpec): string[] {
   const c = ident(col.name);
@@ -46,13 +42,13 @@ export function columnChecks(col: ColumnSpec): string[] {
   const bad = (cond: string, reason: string) => checks.push(`CASE WHEN ${c} IS NOT NULL AND (${cond}) THEN '${reason}' END`);
   switch (col.type) {
     case 'integer':
-      bad(`NOT regexp_full_match(${c}, '[+-]?[0-9]{1,18}')`, `invalid integer in ${describe(col)}`);
+      bad(`NOT regexp_full_match(${c}, '[+-]?[0-9]{1,18}')`, `invalid integer in ${col.name}`);
       break;
     case 'decimal':
-      bad(`NOT coalesce(isfinite(TRY_CAST(${c} AS DOUBLE)), false)`, `invalid number in ${describe(col)}`);
+      bad(`NOT coalesce(isfinite(TRY_CAST(${c} AS DOUBLE)), false)`, `invalid number in ${col.name}`);
       break;
     case 'date':
-      bad(`NOT regexp_full_match(${c}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') OR TRY_CAST(${c} AS DATE) IS NULL`, `invalid date in ${describe(col)} (YYYY-MM-DD)`);
+      bad(`NOT regexp_full_match(${c}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') OR TRY_CAST(${c} AS DATE) IS NULL`, `invalid date in ${col.name} (YYYY-MM-DD)`);
       break;
     case 'timestamp':
       // The local wall clock is read straight from the text, so the text must carry its offset.
@@ -60,17 +56,17 @@ export function columnChecks(col: ColumnSpec): string[] {
         `NOT (${c} LIKE '____-__-__T__:__:__%' OR ${c} LIKE '____-__-__ __:__:__%') ` +
           `OR NOT regexp_full_match(substr(${c}, 20), '(\\.[0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)') ` +
           `OR TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL`,
-        `invalid ${describe(col)} (needs ISO 8601 with UTC offset)`,
+        `invalid ${col.name} (needs ISO 8601 with UTC offset)`,
       );
       break;
     case 'enum':
-      bad(`${c} NOT IN (${(col.values ?? []).map(lit).join(', ')})`, `unknown value in ${describe(col)}`);
+      bad(`${c} NOT IN (${(col.values ?? []).map(lit).join(', ')})`, `unknown value in ${col.name}`);
       break;
     case 'country':
-      bad(`NOT regexp_full_match(${c}, '[A-Z]{2}')`, `invalid country code in ${describe(col)}`);
+      bad(`NOT regexp_full_match(${c}, '[A-Z]{2}')`, `invalid country code in ${col.name}`);
       break;
     case 'boolean':
-      bad(`lower(${c}) NOT IN ('true', 'false')`, `invalid boolean in ${describe(col)}`);
+      bad(`lower(${c}) NOT IN ('true', 'false')`, `invalid boolean in ${col.name}`);
       break;
     case 'string':
       break;

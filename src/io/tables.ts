@@ -17,7 +17,6 @@ const TEXT_COLUMNS = new Set([
 ]);
 
 export function writeTable(path: string, table: ColumnTable): void {
-  mkdirSync(dirname(path), { recursive: true });
   const rounded = table.numRows()
     ? aq.table(Object.fromEntries(table.columnNames().map((name) => {
         const values = table.array(name) as unknown[];
@@ -25,9 +24,7 @@ export function writeTable(path: string, table: ColumnTable): void {
       })))
     : table;
   const csv = aq.toCSV(rounded);
-  const text = csv.endsWith('\n') ? csv : csv + '\n';
-  writeFileSync(path + '.tmp', text);
-  renameSync(path + '.tmp', path);
+  writeText(path, csv.endsWith('\n') ? csv : csv + '\n');
 }
 
 export function writeText(path: string, text: string): void {

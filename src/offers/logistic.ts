@@ -3,6 +3,8 @@
  * exact enough for tens of features and up to millions of rows, deterministic, and
  * its coefficients explain each propensity (the offer's reason).
  */
+import { sigmoid } from '../util/stats';
+
 export interface LogisticModel {
   /** Intercept first, then one weight per feature. */
   weights: number[];
@@ -15,7 +17,6 @@ export interface LogisticOptions {
   tolerance?: number;
 }
 
-const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 /** Solves A x = b for a symmetric positive definite A (Cholesky). */
 function solve(a: number[][], b: number[]): number[] {

@@ -10,7 +10,7 @@ import type { ColumnTable } from 'arquero';
 import type { Config } from '../config';
 import { feature } from '../mart/dictionary';
 import { featureMatrix } from '../segments/features';
-import { round } from '../util/stats';
+import { groupIndices, round, sigmoid } from '../util/stats';
 import { PRODUCT_AFFINITY, type Product } from './catalog';
 import { eligible } from './eligibility';
 import { fitLogistic, predictLogistic } from './logistic';
@@ -29,8 +29,6 @@ export interface OfferResult {
   offers: ColumnTable;
   proposals: ColumnTable;
 }
-
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 function formatValue(name: string, v: number): string {
   const unit = feature(name)?.unit;
@@ -127,7 +125,7 @@ export function offerStep({ mart, segments, products, holdings }: OfferInputs, c
 
   return {
     propensities: aq.from(pairs),
-    offers: aq.from(offers, ),
+    offers: aq.from(offers),
     proposals: accountProposals(mart, segments, catalog, offers, config),
   };
 }
@@ -139,13 +137,21 @@ export function accountProposals(mart: ColumnTable, segments: ColumnTable, catal
   const fees = mart.array('monthly_fee') as number[];
   const payment = mart.array('payment_type') as string[];
   const personas = segments.array('segment') as string[];
-  const linesPerAccount = new Map<string, number>();
-  for (const a of accounts) linesPerAccount.set(a, (linesPerAccount.get(a) ?? 0) + 1);
+  const linesByAccount = groupIndices(accounts);
+  const strongOffers = new Map<string, Record<string, unknown>[]>();
+  for (const o of offers) {
+    if ((o.propensity as number) < config.offers.proposal_min_propensity) continue;
+    const list = strongOffers.get(o.account_id as string);
+    if (list) list.push(o);
+    else strongOffers.set(o.account_id as string, [o]);
+  }
   const rows: Record<string, unknown>[] = [];
-  for (const account of [...linesPerAccount.keys()].sort()) {
-    const total = linesPerAccount.get(account)!;
+  for (const account of [...linesByAccount.keys()].sort()) {
+    const lines = linesByAccount.get(account)!;
+    const total = lines.length;
+    const accountOffers = strongOffers.get(account) ?? [];
     for (const product of catalog) {
-      const hits = offers.filter((o) => o.account_id === account && o.product_id === product.product_id && (o.propensity as number) >= config.offers.proposal_min_propensity);
+      const hits = accountOffers.filter((o) => o.product_id === product.product_id);
       if (!hits.length) continue;
       rows.push({
         account_id: account, kind: 'product', item_id: product.product_id, name: product.name, audience: product.audience,
@@ -155,7 +161,7 @@ export function accountProposals(mart: ColumnTable, segments: ColumnTable, catal
       });
     }
     for (const tariff of config.offers.tariffs) {
-      const idx = accounts.map((a, i) => (a === account && payment[i] === 'postpaid' && tariff.personas.includes(personas[i]) ? i : -1)).filter((i) => i >= 0);
+      const idx = lines.filter((i) => payment[i] === 'postpaid' && tariff.personas.includes(personas[i]));
       if (!idx.length) continue;
       const changing = idx.filter((i) => plans[i] !== tariff.plan_id);
       const mix = new Map<string, number>();

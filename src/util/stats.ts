@@ -21,6 +21,11 @@ export function sd(values: readonly number[]): number {
   return values.length > 1 ? Math.sqrt(s / (values.length - 1)) : 0;
 }
 
+/** The logistic function, stable for large |x|. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
 /** Rounds for output so tables are stable to the byte and readable. */
 export function round(value: number, digits = 6): number {
   if (!Number.isFinite(value)) return value;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { closeDb, openDb, queryRows, run, type Db } from '../../src/io/duckdb';
@@ -86,9 +86,7 @@ describe('loader: formats and dialects', () => {
     writeFileSync(join(d, 'accounts.csv'), '\uFEFFregion,account_name,account_id,erp_code\r\nHamburg,"Acme, ""the"" Inc.",A1,77\r\nBerlin,Beta AG,A2,78\r\n');
     const lines = readFileSync(join(d, 'lines.csv'));
     writeFileSync(join(d, 'lines.csv.gz'), gzipSync(lines));
-    writeFileSync(join(d, 'lines.csv'), '');
     // The gzip file is found only when the plain one is absent.
-    const { rmSync } = await import('node:fs');
     rmSync(join(d, 'lines.csv'));
     const { db, counts } = await loadAll(d);
     const names = await queryRows<{ account_name: string }>(db, 'SELECT account_name FROM accounts ORDER BY account_id');
@@ -104,14 +102,11 @@ describe('loader: formats and dialects', () => {
     const db = await openDb();
     await run(db, `COPY (SELECT * FROM read_csv('${join(d, 'events.csv')}', all_varchar = true)) TO '${join(d, 'events.parquet')}' (FORMAT parquet)`);
     closeDb(db);
-    const { rmSync } = await import('node:fs');
     rmSync(join(d, 'events.csv'));
     const loaded = await loadAll(d);
     closeDb(loaded.db);
     expect(loaded.counts.events).toMatchObject({ format: 'parquet', read: 6, accepted: 6, quarantined: 0 });
   });
-
-  afterAll(() => undefined);
 });
 
 describe('loader: what stops a run before any work', () => {
@@ -120,7 +115,6 @@ describe('loader: what stops a run before any work', () => {
   });
   it('a missing required file', async () => {
     const d = writeMiniPilot(tempDir());
-    const { rmSync } = await import('node:fs');
     rmSync(join(d, 'lines.csv'));
     await expect(preflight(d)).rejects.toThrow(/missing required file lines/);
   });
@@ -130,7 +124,6 @@ describe('loader: what stops a run before any work', () => {
   });
   it('a gzip file that is not gzip', async () => {
     const d = writeMiniPilot(tempDir());
-    const { renameSync } = await import('node:fs');
     renameSync(join(d, 'events.csv'), join(d, 'events.csv.gz'));
     await expect(preflight(d)).rejects.toThrow(/events\.csv\.gz cannot be read as gzip/);
   });
@@ -138,7 +131,6 @@ describe('loader: what stops a run before any work', () => {
     const d = writeMiniPilot(tempDir());
     const big = readFileSync(join(d, 'events.csv'), 'utf8') + Array.from({ length: 20000 }, (_, i) => GOOD.replace('C1', `C${i}`)).join('\n');
     const gz = gzipSync(big);
-    const { rmSync } = await import('node:fs');
     rmSync(join(d, 'events.csv'));
     writeFileSync(join(d, 'events.csv.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
     const files = await preflight(d);
