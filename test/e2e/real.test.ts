@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runPipeline } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
@@ -22,7 +22,7 @@ function realDataRoot(): string {
   const candidates = [process.env.SOO_REAL_DATA, join(repo, '..', 'shared', 'real')];
   try {
     const origin = execFileSync('git', ['-C', repo, 'remote', 'get-url', 'origin'], { encoding: 'utf8' }).trim();
-    if (isAbsolute(origin)) candidates.push(join(dirname(origin), 'shared', 'real'));
+    if (isAbsolute(origin)) candidates.push(join(resolve(origin), '..', 'shared', 'real'));
   } catch {
     // Not a clone: the other places are enough.
   }
