@@ -29,17 +29,22 @@ export interface FileCounts {
 export const LOAD_ORDER: FileName[] = ['accounts', 'lines', 'products', 'events', 'recharges', 'holdings', 'cells', 'contacts'];
 
 
-/** SQL expressions, each NULL when the row passes, else the reason. */
-export function columnChecks(col: ColumnSpec): string[] {
+/** A rule on one column: `fails` is a SQL condition true when the row breaks it. */
+export interface Check {
+  fails: string;
+  reason: string;
+}
+
+/** The contract's rules on one column. */
+export function columnChecks(col: ColumnSpec): Check[] {
   const c = ident(col.name);
-  const checks: string[] = [];
-  // DuckDB reads an empty field as NULL; a field of blanks is missing too.
-  const missing = `(${c} IS NULL OR trim(${c}) = '')`;
-  if (col.required === true) checks.push(`CASE WHEN ${missing} THEN 'missing ${col.name}' END`);
-  else if (typeof col.required === 'string') {
-    checks.push(`CASE WHEN ${missing} AND (${col.required}) THEN 'missing ${col.name}' END`);
-  }
-  const bad = (cond: string, reason: string) => checks.push(`CASE WHEN ${c} IS NOT NULL AND (${cond}) THEN '${reason}' END`);
+  const checks: Check[] = [];
+  // DuckDB reads an empty field as NULL; a field of blanks is missing too (trim only what
+  // starts with a blank: trimming every value costs more than all the other checks).
+  const missing = `(${c} IS NULL OR (${c} < '!' AND trim(${c}) = ''))`;
+  if (col.required === true) checks.push({ fails: missing, reason: `missing ${col.name}` });
+  else if (typeof col.required === 'string') checks.push({ fails: `${missing} AND (${col.required})`, reason: `missing ${col.name}` });
+  const bad = (cond: string, reason: string) => checks.push({ fails: `${c} IS NOT NULL AND (${cond})`, reason });
   switch (col.type) {
     case 'integer':
       bad(`NOT regexp_full_match(${c}, '[+-]?[0-9]{1,18}')`, `invalid integer in ${col.name}`);
@@ -75,7 +80,7 @@ export function columnChecks(col: ColumnSpec): string[] {
     const value = `TRY_CAST(${c} AS DOUBLE)`;
     const op = col.exclusive ? '<=' : '<';
     const reason = col.min === 0 ? (col.exclusive ? `${col.name} must be positive` : `negative ${col.name}`) : `${col.name} below ${col.min}`;
-    checks.push(`CASE WHEN ${value} ${op} ${col.min} THEN '${reason}' END`);
+    checks.push({ fails: `${value} ${op} ${col.min}`, reason });
   }
   return checks;
 }
@@ -103,7 +108,9 @@ export function typedColumns(col: ColumnSpec): string[] {
 }
 
 function readerSql(input: InputFile, rejectsTable: string): string {
-  if (input.format === 'parquet') return `SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${lit(input.path)})`;
+  if (input.format === 'parquet') {
+    return `SELECT COLUMNS(* EXCLUDE (file_row_number))::VARCHAR FROM read_parquet(${lit(input.path)}, file_row_number = true) ORDER BY file_row_number`;
+  }
   const columns = input.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
   return (
     `SELECT * FROM read_csv(${lit(input.path)}, header = true, auto_detect = false, columns = {${columns}}, ` +
@@ -123,14 +130,16 @@ function describeError(e: unknown, input: InputFile): SoOError {
  * Loads one file: `<name>` becomes a view of the accepted, typed rows, rejects go
  * to `<quarantineDir>/<name>.csv`. Returns the counts for the run manifest.
  *
- * One parallel pass parses the file and runs every per-row check; foreign keys,
- * keys and exact duplicates are then found as small sets of row ids, so the
- * events are materialised once, as parsed text, in file order (rowid).
+ * The file is scanned once into `raw_<name>` (text, in file order: rowid + 1 is the
+ * parsed row). Every check then runs in parallel over that table and yields only the
+ * small set `bad_<name>` of failing row ids with their reasons, so the events are held
+ * once and the accepted view is the raw table less a tiny anti-join.
  */
 export async function loadFile(db: Db, input: InputFile, quarantineDir: string): Promise<FileCounts> {
   const spec = fileSpec(input.name);
   const rej = `rej_${spec.name}`;
-  const checked = `chk_${spec.name}`;
+  const raw = `raw_${spec.name}`;
+  const bad = `bad_${spec.name}`;
   if (input.format === 'parquet') {
     try {
       const described = await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM read_parquet(${lit(input.path)})`);
@@ -149,14 +158,8 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
     ...spec.columns.map((c) => (present.has(c.name) ? ident(c.name) : `NULL::VARCHAR AS ${ident(c.name)}`)),
     ...extras.map((c) => ident(c)),
   ].join(', ');
-  const rowChecks = spec.columns.flatMap(columnChecks).join(', ');
   try {
-    await run(
-      db,
-      `CREATE OR REPLACE TABLE ${checked} AS
-       SELECT *, NULLIF(concat_ws('; ', ${rowChecks}), '') AS reason, hash(${kept.map(ident).join(', ')}) AS row_hash
-       FROM (SELECT ${cleaned} FROM (${readerSql(input, rej)}))`,
-    );
+    await run(db, `CREATE OR REPLACE TABLE ${raw} AS SELECT ${cleaned} FROM (${readerSql(input, rej)})`);
   } catch (e) {
     throw describeError(e, input);
   }
@@ -166,38 +169,51 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
   if (hasRejects) await run(db, `CREATE OR REPLACE TEMP TABLE ${rej}_rows AS SELECT CAST(line AS BIGINT) - 1 AS r, min(lower(error_type)) AS error_type, min(csv_line) AS csv_line FROM ${rej} GROUP BY line`);
   const rejected = hasRejects ? Number(await queryValue(db, `SELECT count(*) FROM ${rej}_rows`)) : 0;
 
-  // Reasons that need other rows: foreign keys, duplicate keys, exact duplicates.
+  // Reasons that need other rows: foreign keys, duplicate keys.
   const setReasons: string[] = [];
   spec.foreignKeys.forEach((fk) => {
-    setReasons.push(`SELECT c.rowid AS rid, '${fk.column} not in ${fk.file}' AS reason FROM ${checked} c
+    setReasons.push(`SELECT c.rowid AS rid, '${fk.column} not in ${fk.file}' AS reason FROM ${raw} c
       ANTI JOIN (SELECT DISTINCT ${ident(fk.ref)} AS ref FROM ${fk.file}) f ON f.ref = c.${ident(fk.column)}
       WHERE c.${ident(fk.column)} IS NOT NULL`);
   });
   if (spec.key) {
-    setReasons.push(`SELECT c.rowid AS rid, 'duplicate ${spec.key}' AS reason FROM ${checked} c
-      JOIN (SELECT ${ident(spec.key)} AS k, min(rowid) AS first FROM ${checked} WHERE ${ident(spec.key)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d
+    setReasons.push(`SELECT c.rowid AS rid, 'duplicate ${spec.key}' AS reason FROM ${raw} c
+      JOIN (SELECT ${ident(spec.key)} AS k, min(rowid) AS first FROM ${raw} WHERE ${ident(spec.key)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d
       ON d.k = c.${ident(spec.key)} AND c.rowid > d.first`);
   }
-  const same = kept.map((c) => `c.${ident(c)} IS NOT DISTINCT FROM f.${ident(c)}`).join(' AND ');
+  // Exact duplicates: equal 64-bit hashes first, then every column compared with its first copy.
+  const same = kept.map((c) => `a.${ident(c)} IS NOT DISTINCT FROM f.${ident(c)}`).join(' AND ');
   await run(
     db,
     `CREATE OR REPLACE TEMP TABLE dup_${spec.name} AS
-     SELECT c.rowid AS rid FROM ${checked} c
-     JOIN (SELECT row_hash, min(rowid) AS first FROM ${checked} GROUP BY row_hash HAVING count(*) > 1) g ON g.row_hash = c.row_hash AND c.rowid > g.first
-     JOIN ${checked} f ON f.rowid = g.first
+     WITH h AS MATERIALIZED (SELECT rowid AS rid, hash(${kept.map(ident).join(', ')}) AS row_hash FROM ${raw}),
+          g AS (SELECT row_hash, min(rid) AS first FROM h GROUP BY row_hash HAVING count(*) > 1),
+          cand AS MATERIALIZED (SELECT h.rid, g.first FROM h JOIN g ON g.row_hash = h.row_hash AND h.rid > g.first),
+          -- rowid IN (...) filters the scan; a join on rowid would hash the whole table
+          a AS (SELECT rowid AS rid, * FROM ${raw} WHERE rowid IN (SELECT rid FROM cand)),
+          f AS (SELECT rowid AS rid, * FROM ${raw} WHERE rowid IN (SELECT first FROM cand))
+     SELECT cand.rid FROM cand JOIN a ON a.rid = cand.rid JOIN f ON f.rid = cand.first
      WHERE ${same}`,
   );
+  const checks = spec.columns.flatMap(columnChecks);
+  // Rows are filtered on the bare conditions first; reasons are spelled out only for the few that fail.
+  const anyFails = checks.map((k) => `(${k.fails})`).join(' OR ');
+  const reasonList = checks.map((k) => `CASE WHEN ${k.fails} THEN ${lit(k.reason)} END`).join(', ');
   // An exact duplicate says only that: its other faults are its first copy's.
-  const others = setReasons.length
-    ? `UNION ALL SELECT s.rid, concat_ws('; ', c.reason, string_agg(s.reason, '; ' ORDER BY s.reason))
-       FROM (${setReasons.join(' UNION ALL ')}) s JOIN ${checked} c ON c.rowid = s.rid
-       WHERE s.rid NOT IN (SELECT rid FROM dup_${spec.name}) GROUP BY s.rid, c.reason`
-    : '';
   await run(
     db,
-    `UPDATE ${checked} SET reason = x.reason FROM (
-       SELECT rid, 'exact duplicate of an earlier row' AS reason FROM dup_${spec.name} ${others}
-     ) x WHERE ${checked}.rowid = x.rid`,
+    `CREATE OR REPLACE TEMP TABLE ${bad} AS
+     WITH own AS (
+       SELECT rowid AS rid, concat_ws('; ', ${reasonList}) AS reason FROM ${raw} WHERE ${anyFails}
+     ),
+     other AS (${setReasons.length ? setReasons.join(' UNION ALL ') : 'SELECT NULL::BIGINT AS rid, NULL::VARCHAR AS reason WHERE false'}),
+     merged AS (
+       SELECT coalesce(o.rid, x.rid) AS rid, concat_ws('; ', o.reason, x.reasons) AS reason
+       FROM own o FULL JOIN (SELECT rid, string_agg(reason, '; ' ORDER BY reason) AS reasons FROM other GROUP BY rid) x ON x.rid = o.rid
+     )
+     SELECT rid, 'exact duplicate of an earlier row' AS reason FROM dup_${spec.name}
+     UNION ALL
+     SELECT rid, reason FROM merged WHERE rid NOT IN (SELECT rid FROM dup_${spec.name})`,
   );
 
   // Source rows, for quarantined rows only: the k-th parsed row sits after every rejected row r_j with r_j - j < k.
@@ -207,12 +223,14 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
        ) o ON n.k > o.t`
     : `SELECT n.*, n.k AS source_row FROM bad n`;
   const shown = input.columns.map(ident).join(', ');
+  const shownFromRaw = input.columns.map((c) => `r.${ident(c)}`).join(', ');
   const nullCols = input.columns.map((c) => `NULL AS ${ident(c)}`).join(', ');
   const target = join(quarantineDir, `${spec.name}.csv`);
   await run(
     db,
     `COPY (
-       WITH bad AS (SELECT rowid + 1 AS k, reason, ${shown} FROM ${checked} WHERE reason IS NOT NULL)
+       WITH bad AS (SELECT b.rid + 1 AS k, b.reason, ${shownFromRaw} FROM ${bad} b
+                    JOIN (SELECT rowid AS rid, * FROM ${raw} WHERE rowid IN (SELECT rid FROM ${bad})) r ON r.rid = b.rid)
        SELECT source_row, reason, raw_line, ${shown} FROM (
          SELECT source_row, reason, NULL::VARCHAR AS raw_line, ${shown} FROM (${position})
          ${rejected ? `UNION ALL SELECT r, 'unparseable CSV row: ' || error_type, trim(csv_line, E'\\r\\n'), ${nullCols} FROM ${rej}_rows` : ''}
@@ -221,15 +239,14 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
   );
   renameSync(target + '.tmp', target);
 
-  const counts = await queryRows<{ read: number; accepted: number; quarantined: number }>(
+  const counts = await queryRows<{ read: number; quarantined: number }>(
     db,
-    `SELECT CAST(count(*) AS BIGINT) + ${rejected} AS read, CAST(count(*) FILTER (reason IS NULL) AS BIGINT) AS accepted,
-            CAST(count(*) FILTER (reason IS NOT NULL) AS BIGINT) + ${rejected} AS quarantined FROM ${checked}`,
+    `SELECT (SELECT count(*) FROM ${raw}) + ${rejected} AS read, (SELECT count(*) FROM ${bad}) + ${rejected} AS quarantined`,
   );
   const tally = await queryRows<{ reason: string; n: number }>(
     db,
     `SELECT reason, CAST(count(*) AS BIGINT) AS n FROM (
-       SELECT unnest(string_split(reason, '; ')) AS reason FROM ${checked} WHERE reason IS NOT NULL
+       SELECT unnest(string_split(reason, '; ')) AS reason FROM ${bad}
        ${rejected ? `UNION ALL SELECT 'unparseable CSV row: ' || error_type FROM ${rej}_rows` : ''}
      ) GROUP BY reason ORDER BY reason`,
   );
@@ -237,10 +254,11 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
   await run(db, `DROP TABLE dup_${spec.name}`);
   // Accepted rows, typed; a view, so the events are held once.
   const typed = spec.columns.flatMap(typedColumns).join(', ');
-  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed} FROM ${checked} WHERE reason IS NULL`);
+  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed} FROM ${raw} WHERE rowid NOT IN (SELECT rid FROM ${bad})`);
   const reasons: Record<string, number> = {};
   for (const t of tally) reasons[t.reason] = t.n;
-  return { file: spec.name, path: input.path, format: input.format, ...counts[0], reasons };
+  const { read, quarantined } = counts[0];
+  return { file: spec.name, path: input.path, format: input.format, read, accepted: read - quarantined, quarantined, reasons };
 }
 
 /** An empty accepted table for an optional file that is absent, so later SQL needs no special case. */
