@@ -93,7 +93,7 @@ export const DEFAULTS: Config = {
   seed: 42,
   accounts: [],
   pseudonym_key: 'change-me-per-engagement',
-  load: { memory_limit: '2GB', threads: 2 },
+  load: { memory_limit: '1.5GB', threads: 2 },
   mart: { business_hours_start: 8, business_hours_end: 18, evening_start: 20 },
   network: {
     sms_weight: 0.5,
