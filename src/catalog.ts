@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 
-export const STEPS = ['mart', 'network', 'value', 'segments', 'offers'] as const;
+export const STEPS = ['mart', 'network', 'value', 'segments', 'offers', 'report'] as const;
 export type Step = (typeof STEPS)[number];
 
 export function catalog(out: string) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] */
+/** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] [--until STEP] */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
@@ -18,12 +18,13 @@ Runs the five steps (mart, network, value, segments, offers) on a pilot data fol
   --config FILE   JSON config merged over the defaults (docs/config.md)
   --from STEP     re-run STEP and the steps after it from the persisted outputs
                   of the steps before (one of ${STEPS.join(', ')})
+  --until STEP    stop after STEP (default report, the last)
   --help          this text
 `;
 
 runMain(async () => {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -36,6 +37,6 @@ runMain(async () => {
     await generatePilot({ out: data, seed: 7 });
   }
   const started = Date.now();
-  await runPipeline({ data, out: values.out ?? 'outputs', config, from: values.from as Step | undefined });
+  await runPipeline({ data, out: values.out ?? 'outputs', config, from: values.from as Step | undefined, until: values.until as Step | undefined });
   process.stderr.write(`[done] ${((Date.now() - started) / 1000).toFixed(1)}s; outputs in ${values.out ?? 'outputs'}\n`);
 });

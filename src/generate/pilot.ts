@@ -210,6 +210,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   const dates = Array.from({ length: days }, (_, d) => addDays(start, d));
   const weekday = (d: number) => new Date(dates[d] + 'T00:00:00Z').getUTCDay();
 
+  const usedNames = new Set<string>();
   for (let a = 0; a < nAccounts; a++) {
     const rng = createRng(deriveSeed(seed, 'account', a));
     const accountId = `A${String(a + 1).padStart(4, '0')}`;
@@ -217,7 +218,11 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     const region = REGIONS[int(rng, 0, REGIONS.length - 1)];
     const offset = '+01:00';
     const size = Math.max(8, Math.round(SIZE_TEMPLATE[a % SIZE_TEMPLATE.length] * (0.85 + 0.3 * rng())));
-    const name = `${pick(rng, ind.names)} ${pick(rng, ['GmbH', 'AG', 'KG', 'SE'])}${a >= INDUSTRIES.length * 3 ? ' ' + (a + 1) : ''}`;
+    // Billing names are unique: a second company of the same name gets its city, then a number.
+    let name = `${pick(rng, ind.names)} ${pick(rng, ['GmbH', 'AG', 'KG', 'SE'])}`;
+    if (usedNames.has(name)) name = `${name} ${region.region}`;
+    if (usedNames.has(name)) name = `${name} ${a + 1}`;
+    usedNames.add(name);
     const accountRow = [accountId, name, ind.industry, Math.round(size * (1 + rng() * 0.3)), region.region];
     await accounts.row(accountRow);
     if (inj.due(10)) {

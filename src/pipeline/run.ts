@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { catalog, STEPS, type Step } from '../catalog';
-import type { Config } from '../config';
+import { DEFAULTS, type Config } from '../config';
 import { closeDb, lit, openDb, queryTable, run, type Db } from '../io/duckdb';
 import { preflight, type InputFile } from '../io/files';
 import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from '../io/load';
@@ -24,12 +24,16 @@ import { offerStep } from '../offers/offers';
 import { DEFAULT_PRODUCTS } from '../offers/catalog';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
+import { buildReport } from '../report/report';
+import { pseudonymKey, PSEUDONYM_KEY_ENV } from '../report/privacy';
 
 export interface PipelineOptions {
   data: string;
   out: string;
   config: Config;
   from?: Step;
+  /** Last step to run (default: report). Notebooks run one step at a time. */
+  until?: Step;
   /** Progress lines; default stderr. Pass () => {} for silence. */
   log?: (line: string) => void;
 }
@@ -119,7 +123,11 @@ async function loadAndMart(db: Db, files: InputFile[], options: PipelineOptions,
 export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const from = options.from ?? 'mart';
+  const until = options.until ?? 'report';
   if (!STEPS.includes(from)) throw new SoOError('pipeline', `--from must be one of ${STEPS.join(', ')}, got ${from}`);
+  if (!STEPS.includes(until) || STEPS.indexOf(until) < STEPS.indexOf(from)) {
+    throw new SoOError('pipeline', `--until must be one of ${STEPS.slice(STEPS.indexOf(from)).join(', ')}, got ${until}`);
+  }
   const config = options.config;
   checkFeatures(config);
   const cat = catalog(options.out);
@@ -138,7 +146,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   }
   mkdirSync(options.out, { recursive: true });
   writeText(cat.manifest, JSON.stringify(manifest, null, 2) + '\n');
-  const runFrom = (step: Step) => STEPS.indexOf(step) >= STEPS.indexOf(from);
+  const runFrom = (step: Step) => STEPS.indexOf(step) >= STEPS.indexOf(from) && STEPS.indexOf(step) <= STEPS.indexOf(until);
   const timed = async <T>(step: string, fn: () => Promise<T> | T): Promise<T> => {
     const started = Date.now();
     const result = await fn();
@@ -204,6 +212,18 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
       output('propensities', result.propensities);
       output('proposals', result.proposals);
       log(`[offers] ${result.offers.numRows().toLocaleString('en')} offers for ${mart.numRows().toLocaleString('en')} lines, ${result.proposals.numRows()} account proposals (${manifest.timings_s.offers.toFixed(1)}s)`);
+    }
+
+    if (runFrom('report')) {
+      const key = pseudonymKey(config.pseudonym_key);
+      if (key === DEFAULTS.pseudonym_key) log(`[report] warning: the default pseudonym key is in use; set ${PSEUDONYM_KEY_ENV} or pseudonym_key per engagement`);
+      const html = await timed('report', () => buildReport({
+        accounts: readTable(cat.accounts), mart, network: readTable(cat.network), value: readTable(cat.value),
+        segments: readTable(cat.segments), proposals: readTable(cat.proposals), edges, inputs: manifest.inputs,
+      }, config, { pseudonymKey: key }));
+      writeText(cat.report, html);
+      manifest.outputs['report/index.html'] = Buffer.byteLength(html);
+      log(`[report] ${cat.report}: ${(Buffer.byteLength(html) / 1024).toFixed(0)} kB (${manifest.timings_s.report.toFixed(1)}s)`);
     }
     manifest.completed = true;
   } catch (e) {

@@ -1,0 +1,169 @@
+/**
+ * The workspace's charts: each `(table, options) -> SVG text`, shared by the
+ * notebooks and the findings report. Colours are fixed per persona and role so a
+ * reader learns them once.
+ */
+import type { ColumnTable } from 'arquero';
+import { Plot, renderPlot } from './render';
+import type { AccountLayout } from '../network/layout';
+
+export interface ChartOptions {
+  /** Heading drawn above the chart. */
+  title?: string;
+  /** Pixels; Plot's default is 640. */
+  width?: number;
+  height?: number;
+  /** Display names per account id (e.g. company names); ids are shown otherwise. */
+  accountNames?: Map<string, string>;
+}
+
+export const PERSONAS = ['executive', 'international', 'road_warrior', 'office', 'strict_business', 'data_user', 'light_user', 'mixed'];
+const PERSONA_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#bab0ac'];
+export const ROLES = ['hub', 'bridge', 'connector', 'member', 'peripheral'];
+const ROLE_COLOURS = ['#d62728', '#9467bd', '#ff7f0e', '#7f7f7f', '#c7c7c7'];
+
+/** Account labels: the display name, with the id where two accounts share a name (charts group by label). */
+function label(options: ChartOptions): (id: string) => string {
+  const uses = new Map<string, number>();
+  for (const name of options.accountNames?.values() ?? []) uses.set(name, (uses.get(name) ?? 0) + 1);
+  return (id) => {
+    const name = options.accountNames?.get(id);
+    if (name === undefined) return id;
+    return (uses.get(name) ?? 0) > 1 ? `${name} (${id})` : name;
+  };
+}
+
+function personaScale(present: string[]) {
+  const extra = present.filter((p) => !PERSONAS.includes(p)).sort();
+  return { domain: [...PERSONAS, ...extra], range: [...PERSONA_COLOURS, ...extra.map(() => '#999999')], legend: true };
+}
+
+/** Persona mix per account: share of lines in each persona (one stacked bar per account). */
+export function personaMixChart(segments: ColumnTable, options: ChartOptions & { by?: 'segment' | 'cluster' } = {}): string {
+  const by = options.by ?? 'segment';
+  const name = label(options);
+  const rows = (segments.objects() as Record<string, unknown>[]).map((r) => ({ account: name(r.account_id as string), persona: String(r[by]) }));
+  const accounts = [...new Set(rows.map((r) => r.account))];
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 720,
+    height: options.height ?? Math.max(120, 28 * accounts.length + 60),
+    marginLeft: 190,
+    x: { label: 'share of lines', percent: true, domain: [0, 100] },
+    y: { label: null, domain: accounts },
+    color: by === 'segment' ? personaScale(rows.map((r) => r.persona)) : { legend: true, type: 'categorical' },
+    marks: [
+      Plot.barX(rows, Plot.groupY({ x: 'proportion-facet' }, { y: 'account', fill: 'persona', offset: 'normalize', order: by === 'segment' ? PERSONAS : undefined, tip: true })),
+      Plot.ruleX([0]),
+    ],
+  });
+}
+
+/** Spend concentration: share of an account's spend carried by its top lines (one curve per account). */
+export function valueConcentrationChart(value: ColumnTable, options: ChartOptions = {}): string {
+  const name = label(options);
+  const byAccount = new Map<string, number[]>();
+  for (const r of value.objects() as { account_id: string; current_value: number }[]) {
+    const list = byAccount.get(r.account_id) ?? [];
+    list.push(r.current_value);
+    byAccount.set(r.account_id, list);
+  }
+  const points: { account: string; lines: number; spend: number }[] = [];
+  for (const [account, spend] of byAccount) {
+    const sorted = [...spend].sort((a, b) => b - a);
+    const total = sorted.reduce((a, b) => a + b, 0) || 1;
+    let cum = 0;
+    points.push({ account: name(account), lines: 0, spend: 0 });
+    sorted.forEach((s, i) => {
+      cum += s;
+      points.push({ account: name(account), lines: (i + 1) / sorted.length, spend: cum / total });
+    });
+  }
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? 360,
+    x: { label: 'share of lines, highest spend first', percent: true },
+    y: { label: 'share of spend', percent: true },
+    color: { legend: byAccount.size <= 20 },
+    marks: [
+      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y', stroke: '#bbb', strokeDasharray: '4 4' }),
+      Plot.line(points, { x: 'lines', y: 'spend', stroke: 'account', tip: true }),
+      Plot.ruleY([0.5], { stroke: '#888', strokeOpacity: 0.5 }),
+    ],
+  });
+}
+
+/** Network roles per account: how many hubs, bridges, connectors, members and peripheral lines. */
+export function roleMixChart(network: ColumnTable, options: ChartOptions = {}): string {
+  const name = label(options);
+  const rows = (network.objects() as { account_id: string; role: string }[]).map((r) => ({ account: name(r.account_id), role: r.role }));
+  const accounts = [...new Set(rows.map((r) => r.account))];
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 720,
+    height: options.height ?? Math.max(120, 28 * accounts.length + 60),
+    marginLeft: 190,
+    x: { label: 'lines' },
+    y: { label: null, domain: accounts },
+    color: { domain: ROLES, range: ROLE_COLOURS, legend: true },
+    marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'account', fill: 'role', order: ROLES, tip: true })), Plot.ruleX([0])],
+  });
+}
+
+/** The internal call graph as a node-link diagram: links by weight, nodes sized by PageRank. */
+export function callGraphChart(layout: AccountLayout, options: ChartOptions & { colorBy?: 'community' | 'role' } = {}): string {
+  const colorBy = options.colorBy ?? 'role';
+  const size = options.width ?? 560;
+  const communities = [...new Set(layout.nodes.map((n) => n.community))].sort((a, b) => Number(a.split('-C').pop()) - Number(b.split('-C').pop()));
+  return renderPlot({
+    title: options.title,
+    width: size,
+    height: options.height ?? size,
+    inset: 12,
+    x: { axis: null },
+    y: { axis: null },
+    r: { range: [2, 12] },
+    color: colorBy === 'role'
+      ? { domain: ROLES, range: ROLE_COLOURS, legend: true }
+      : { domain: communities.slice(0, 10), scheme: 'tableau10', unknown: '#ccc', legend: true },
+    marks: [
+      Plot.link(layout.links, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#999', strokeOpacity: 0.25, strokeWidth: 0.7 }),
+      Plot.dot(layout.nodes, { x: 'x', y: 'y', r: 'pagerank', fill: colorBy, stroke: 'white', strokeWidth: 0.5 }),
+    ],
+  });
+}
+
+/** What to propose to one account: lines per product or tariff, coloured by channel. */
+export function proposalChart(proposals: ColumnTable, options: ChartOptions = {}): string {
+  const rows = (proposals.objects() as { kind: string; name: string; channel: string; lines: number; expected_monthly_value: number }[])
+    .map((r) => ({ item: `${r.kind === 'tariff' ? 'Tariff: ' : ''}${r.name}`, channel: r.channel, lines: r.lines, value: r.expected_monthly_value }));
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? Math.max(100, 26 * rows.length + 50),
+    marginLeft: 360,
+    x: { label: 'lines' },
+    y: { label: null, domain: rows.map((r) => r.item) },
+    color: { domain: ['employer', 'employee'], range: ['#4e79a7', '#f28e2b'], legend: true },
+    marks: [Plot.barX(rows, { y: 'item', x: 'lines', fill: 'channel', tip: true }), Plot.ruleX([0])],
+  });
+}
+
+/** Distribution of one line-level feature, optionally stacked by a category column. */
+export function featureHistogram(table: ColumnTable, options: ChartOptions & { feature: string; by?: string; log?: boolean }): string {
+  const source = table.objects() as Record<string, unknown>[];
+  const rows = source.map((r) => ({
+    value: options.log ? Math.log10(1 + Number(r[options.feature])) : Number(r[options.feature]),
+    group: options.by ? String(r[options.by]) : 'lines',
+  }));
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? 300,
+    x: { label: options.log ? `log10(1 + ${options.feature})` : options.feature },
+    y: { label: 'lines' },
+    color: options.by === 'segment' ? personaScale(rows.map((r) => r.group)) : { legend: Boolean(options.by) },
+    marks: [Plot.rectY(rows, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'value', fill: options.by ? 'group' : '#4e79a7', tip: true })), Plot.ruleY([0])],
+  });
+}

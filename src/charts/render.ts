@@ -1,0 +1,21 @@
+/**
+ * Observable Plot in Node: charts render into a jsdom document and come out as
+ * SVG text, the same bytes in a notebook cell, the report and a snapshot test.
+ */
+import { JSDOM } from 'jsdom';
+import * as Plot from '@observablehq/plot';
+
+export type PlotOptions = Plot.PlotOptions;
+
+/** Renders Plot options to an SVG (or, with a title or legend, a figure wrapping it) as text. */
+export function renderPlot(options: PlotOptions): string {
+  const { document } = new JSDOM('').window;
+  const node = Plot.plot({ ...options, document }) as unknown as Element;
+  // Plot sets the namespace on the element, not as an attribute: a standalone SVG needs it written.
+  for (const svg of node.tagName.toLowerCase() === 'svg' ? [node] : Array.from(node.querySelectorAll('svg'))) {
+    if (!svg.getAttribute('xmlns')) svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  }
+  return node.outerHTML;
+}
+
+export { Plot };

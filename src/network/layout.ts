@@ -1,0 +1,64 @@
+/**
+ * A seeded node-link layout of one account's call graph: random start positions
+ * from the config seed, then a fixed number of ForceAtlas2 iterations (Jacomy et
+ * al. 2014), which is deterministic from its start.
+ */
+import random from 'graphology-layout/random';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
+import type { ColumnTable } from 'arquero';
+import type { Config } from '../config';
+import { createRng, deriveSeed } from '../util/rng';
+import { buildCallGraph, type CallEdge } from './graph';
+
+export interface LayoutNode {
+  line_id: string;
+  x: number;
+  y: number;
+  pagerank: number;
+  community: string;
+  role: string;
+}
+
+export interface LayoutLink {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  weight: number;
+}
+
+export interface AccountLayout {
+  nodes: LayoutNode[];
+  links: LayoutLink[];
+}
+
+export interface LayoutOptions {
+  iterations?: number;
+  /** Draw at most this many links, the heaviest, so large accounts stay legible and light. */
+  maxLinks?: number;
+}
+
+export function layoutAccount(network: ColumnTable, edges: ColumnTable, accountId: string, config: Config, options: LayoutOptions = {}): AccountLayout {
+  const rows = (network.objects() as unknown as LayoutNode[] & { account_id: string }[]).filter((r) => (r as unknown as { account_id: string }).account_id === accountId);
+  const ids = rows.map((r) => r.line_id).sort();
+  const accountEdges = (edges.objects() as unknown as CallEdge[]).filter((e) => e.account_id === accountId);
+  const graph = buildCallGraph(ids, accountEdges, { smsWeight: config.network.sms_weight });
+  random.assign(graph, { rng: createRng(deriveSeed(config.seed, 'layout', accountId)) });
+  if (graph.size > 0) {
+    forceAtlas2.assign(graph, { iterations: options.iterations ?? 150, settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: false }, getEdgeWeight: 'weight' });
+  }
+  const byId = new Map(rows.map((r) => [r.line_id, r]));
+  const nodes = ids.map((id) => {
+    const r = byId.get(id)!;
+    return { line_id: id, x: graph.getNodeAttribute(id, 'x') as number, y: graph.getNodeAttribute(id, 'y') as number, pagerank: r.pagerank, community: r.community, role: r.role };
+  });
+  const links = graph
+    .mapEdges((_e, attr, s, t) => ({ s, t, weight: attr.weight as number }))
+    .sort((a, b) => b.weight - a.weight || (a.s + a.t < b.s + b.t ? -1 : 1))
+    .slice(0, options.maxLinks ?? 2000)
+    .map(({ s, t, weight }) => ({
+      x1: graph.getNodeAttribute(s, 'x') as number, y1: graph.getNodeAttribute(s, 'y') as number,
+      x2: graph.getNodeAttribute(t, 'x') as number, y2: graph.getNodeAttribute(t, 'y') as number, weight,
+    }));
+  return { nodes, links };
+}
