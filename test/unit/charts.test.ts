@@ -1,0 +1,70 @@
+/** Snapshot tests: charts render deterministically from seeded data to the same SVG text. */
+import { describe, expect, it } from 'vitest';
+import * as aq from 'arquero';
+import { callGraphChart, featureHistogram, personaMixChart, proposalChart, roleMixChart, valueConcentrationChart } from '../../src/charts/charts';
+import { layoutAccount } from '../../src/network/layout';
+import { resolveConfig } from '../../src/config';
+import { createRng, pick } from '../../src/util/rng';
+import { escapeHtml, pseudonym } from '../../src/report/privacy';
+
+const rng = createRng(9);
+const personas = ['executive', 'office', 'road_warrior', 'international'];
+const lines = Array.from({ length: 40 }, (_, i) => ({
+  line_id: `L${String(i).padStart(3, '0')}`,
+  account_id: i < 25 ? 'A1' : 'A2',
+  segment: pick(rng, personas),
+  role: pick(rng, ['hub', 'member', 'member', 'connector', 'peripheral']),
+  current_value: Math.round(10 + rng() * 90),
+  voice_minutes: Math.round(rng() * 2000),
+  pagerank: rng() / 20,
+  community: `A1-C${1 + Math.floor(rng() * 3)}`,
+}));
+const table = aq.from(lines);
+const names = new Map([['A1', 'Acme <AG>'], ['A2', 'Beta & Co']]);
+
+describe('chart snapshots', () => {
+  it('persona mix', async () => {
+    await expect(personaMixChart(table, { accountNames: names, title: 'Persona mix' })).toMatchFileSnapshot('../__snapshots__/persona-mix.svg');
+  });
+  it('value concentration', async () => {
+    await expect(valueConcentrationChart(table, { accountNames: names })).toMatchFileSnapshot('../__snapshots__/value-concentration.svg');
+  });
+  it('role mix', async () => {
+    await expect(roleMixChart(table, { accountNames: names })).toMatchFileSnapshot('../__snapshots__/role-mix.svg');
+  });
+  it('feature histogram', async () => {
+    await expect(featureHistogram(table, { feature: 'voice_minutes', by: 'segment' })).toMatchFileSnapshot('../__snapshots__/histogram.svg');
+  });
+  it('call graph with a seeded layout', async () => {
+    const a1 = table.filter((d: { account_id: string }) => d.account_id === 'A1');
+    const ids = a1.array('line_id') as string[];
+    const edges = aq.from(ids.slice(1).map((id, i) => ({ account_id: 'A1', line_id: ids[i % 5], counterpart_line_id: id, calls: 1 + (i % 4), minutes: 3, sms: 0 })));
+    const layout = layoutAccount(a1, edges, 'A1', resolveConfig({}));
+    expect(layoutAccount(a1, edges, 'A1', resolveConfig({}))).toEqual(layout);
+    await expect(callGraphChart(layout, { colorBy: 'community' })).toMatchFileSnapshot('../__snapshots__/call-graph.svg');
+  });
+  it('proposal bars', async () => {
+    const proposals = aq.from([
+      { kind: 'product', name: 'Roaming pack', channel: 'employer', lines: 12, expected_monthly_value: 80 },
+      { kind: 'product', name: 'Personal line', channel: 'employee', lines: 7, expected_monthly_value: 40 },
+      { kind: 'tariff', name: 'Business Team', channel: 'employer', lines: 20, expected_monthly_value: 0 },
+    ]);
+    await expect(proposalChart(proposals)).toMatchFileSnapshot('../__snapshots__/proposals.svg');
+  });
+  it('escapes account names inside the SVG', () => {
+    const svg = personaMixChart(table, { accountNames: names });
+    expect(svg).toContain('Acme &lt;AG&gt;');
+    expect(svg).not.toContain('Acme <AG>');
+  });
+});
+
+describe('privacy helpers', () => {
+  it('pseudonymises with a key, not a plain hash', () => {
+    expect(pseudonym('+4915112345678', 'k1')).toMatch(/^E-[0-9a-f]{10}$/);
+    expect(pseudonym('+4915112345678', 'k1')).toBe(pseudonym('+4915112345678', 'k1'));
+    expect(pseudonym('+4915112345678', 'k1')).not.toBe(pseudonym('+4915112345678', 'k2'));
+  });
+  it('escapes HTML', () => {
+    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
+  });
+});
