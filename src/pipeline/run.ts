@@ -159,8 +159,9 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   };
 
   try {
-    // Later steps read only the mart, the edges, holdings and products, and the segments.
-    let mart: ColumnTable, edges: ColumnTable, holdings: ColumnTable, products: ColumnTable;
+    let mart: ColumnTable, edges: ColumnTable;
+    // Read from disk only when a step that runs needs them.
+    let holdings: ColumnTable | undefined, products: ColumnTable | undefined, segments: ColumnTable | undefined;
     if (runFrom('mart')) {
       const db = await openDb({ threads: config.load.threads, memoryLimit: config.load.memory_limit, tempDirectory: cat.tmpDir });
       let loaded: Awaited<ReturnType<typeof loadAndMart>>;
@@ -178,8 +179,6 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
     } else {
       mart = readTable(cat.mart);
       edges = readTable(cat.edges);
-      holdings = readTable(cat.holdings);
-      products = readTable(cat.products);
     }
 
     if (runFrom('network')) {
@@ -187,16 +186,17 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
       const network = await timed('network', () => networkStep(mart, edges, config, (d, t) => progress.update(d, t, 'accounts')));
       output('network', network);
       const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count} ${r.role}`).join(', ');
-      progress.done(`${network.numRows().toLocaleString('en')} lines: ${roles} (${manifest.timings_s.network.toFixed(1)}s)`);
+      progress.clear();
+      log(`[network] ${network.numRows().toLocaleString('en')} lines: ${roles} (${manifest.timings_s.network.toFixed(1)}s)`);
     }
 
     if (runFrom('value')) {
-      const value = await timed('value', () => valueStep({ mart, edges, holdings }, config));
+      const inputs = { mart, edges, holdings: (holdings ??= readTable(cat.holdings)) };
+      const value = await timed('value', () => valueStep(inputs, config));
       output('value', value);
       log(`[value] ${value.numRows().toLocaleString('en')} lines valued (${manifest.timings_s.value.toFixed(1)}s)`);
     }
 
-    let segments: ColumnTable;
     if (runFrom('segments')) {
       const result = await timed('segments', () => segmentStep(mart, config));
       segments = result.segments;
@@ -204,10 +204,11 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
       output('clusterProfiles', result.profiles);
       const mix = (segments.groupby('segment').count().orderby(aq.desc('count')).objects() as { segment: string; count: number }[]).map((r) => `${r.count} ${r.segment}`).join(', ');
       log(`[segments] ${mix} (${manifest.timings_s.segments.toFixed(1)}s)`);
-    } else segments = readTable(cat.segments);
+    }
 
     if (runFrom('offers')) {
-      const result = await timed('offers', () => offerStep({ mart, segments, products, holdings }, config));
+      const inputs = { mart, segments: segments ?? readTable(cat.segments), products: products ?? readTable(cat.products), holdings: holdings ?? readTable(cat.holdings) };
+      const result = await timed('offers', () => offerStep(inputs, config));
       output('offers', result.offers);
       output('propensities', result.propensities);
       output('proposals', result.proposals);

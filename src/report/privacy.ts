@@ -4,6 +4,8 @@
  * recomputed from a guessed number, which a plain hash of a phone number allows.
  */
 import { createHmac } from 'node:crypto';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
 
 export const PSEUDONYM_KEY_ENV = 'SOO_PSEUDONYM_KEY';
 
@@ -21,4 +23,19 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/**
+ * A copy of a line-level table fit to show: line ids become pseudonyms in an
+ * `employee` column (and `counterpart_line_id` likewise), everything else as it is.
+ */
+export function withPseudonyms(table: ColumnTable, key: string): ColumnTable {
+  const columns: Record<string, unknown[]> = {};
+  for (const name of table.columnNames()) {
+    const values = Array.from(table.array(name) as ArrayLike<unknown>);
+    if (name === 'line_id') columns.employee = values.map((v) => pseudonym(String(v), key));
+    else if (name === 'counterpart_line_id') columns.counterpart = values.map((v) => pseudonym(String(v), key));
+    else columns[name] = values;
+  }
+  return aq.table(columns);
 }

@@ -16,8 +16,13 @@ export class Progress {
     this.stream.write(`\r[${this.label}] ${'#'.repeat(filled)}${'.'.repeat(width - filled)} ${done}/${total} ${unit}`);
   }
 
-  done(message: string): void {
+  /** Clears the bar, if one was drawn. */
+  clear(): void {
     if (this.stream.isTTY) this.stream.write('\r\x1b[K');
+  }
+
+  done(message: string): void {
+    this.clear();
     this.stream.write(`[${this.label}] ${message}\n`);
   }
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * npm run notebooks [-- --data DIR --out DIR]: executes notebooks/01..05 headless
+ * (Jupyter nbconvert, tslab kernel) into <out>/notebooks with their outputs, and
+ * fails, naming the notebook, cell and message, if any cell errors.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { runMain } from './main';
+import { ensureSystem, jupyterNeed } from '../util/system';
+import { generatePilot } from '../generate/pilot';
+import { PARAMS_ENV } from '../notebook/params';
+import { SoOError } from '../util/errors';
+import { ensureKernel, JUPYTER_PATH, notebookErrors, ROOT } from '../notebook/run';
+
+runMain(async () => {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    process.stdout.write('Usage: npm run notebooks -- [--data DIR] [--out DIR]\nExecutes notebooks/*.ipynb headless into OUT/notebooks (default data/pilot, outputs).\n');
+    return;
+  }
+  ensureSystem(jupyterNeed);
+  ensureKernel();
+  const data = resolve(values.data ?? join(ROOT, 'data', 'pilot'));
+  const out = resolve(values.out ?? join(ROOT, 'outputs'));
+  if (!values.data && !existsSync(data)) await generatePilot({ out: data, seed: 7 });
+  const target = join(out, 'notebooks');
+  mkdirSync(target, { recursive: true });
+  const paramsFile = join(target, 'params.json');
+  writeFileSync(paramsFile, JSON.stringify({ data, out }, null, 2) + '\n');
+  const env = { ...process.env, [PARAMS_ENV]: paramsFile, JUPYTER_PATH, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+  const notebooks = readdirSync(join(ROOT, 'notebooks')).filter((f) => /^\d\d_.*\.ipynb$/.test(f)).sort();
+  const started = Date.now();
+  for (const nb of notebooks) {
+    const t = Date.now();
+    // --allow-errors keeps the executed notebook, so the failing cell's message can be read out of it.
+    const run = spawnSync('jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', '--ExecutePreprocessor.kernel_name=tslab',
+      '--ExecutePreprocessor.timeout=900', '--output-dir', target, join(ROOT, 'notebooks', nb)], { env, encoding: 'utf8' });
+    const executed = join(target, nb);
+    if (run.status !== 0 || !existsSync(executed)) throw new SoOError('notebooks', `${nb} did not run: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    const errors = notebookErrors(executed);
+    if (errors.length) throw new SoOError('notebooks', `${nb} failed: ${errors.join(' | ')}`);
+    process.stderr.write(`[notebooks] ${nb} (${((Date.now() - t) / 1000).toFixed(1)}s)\n`);
+  }
+  process.stderr.write(`[notebooks] ${notebooks.length} notebooks executed into ${target} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+});
