@@ -9,20 +9,31 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runMain } from './main';
-import { ensureSystem, jupyterNeed } from '../util/system';
+import { ensureSystem, jupyterNeed, jupyterNotebookNeed } from '../util/system';
 import { generatePilot } from '../generate/pilot';
 import { PARAMS_ENV } from '../notebook/params';
 import { SoOError } from '../util/errors';
 import { ensureKernel, JUPYTER_PATH, notebookErrors, ROOT } from '../notebook/run';
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, setup: { type: 'boolean' }, help: { type: 'boolean' } } });
   if (values.help) {
-    process.stdout.write('Usage: npm run notebooks -- [--data DIR] [--out DIR]\nExecutes notebooks/*.ipynb headless into OUT/notebooks (default data/pilot, outputs).\n');
+    process.stdout.write([
+      'Usage: npm run notebooks -- [--data DIR] [--out DIR] [--setup]',
+      'Executes notebooks/*.ipynb headless into OUT/notebooks (default data/pilot, outputs).',
+      '  --setup   only install Jupyter (Debian, as root) and register the tslab kernel, then say how to open the notebooks',
+      '',
+    ].join('\n'));
     return;
   }
   ensureSystem(jupyterNeed);
   ensureKernel();
+  if (values.setup) {
+    ensureSystem(jupyterNotebookNeed);
+    const asRoot = typeof process.getuid === 'function' && process.getuid() === 0 ? ' --allow-root' : '';
+    process.stdout.write(`Jupyter and the tslab kernel are ready. Open the notebooks with:\n  JUPYTER_PATH=${JUPYTER_PATH} jupyter notebook --no-browser --ip=127.0.0.1${asRoot} ${join(ROOT, 'notebooks')}\n`);
+    return;
+  }
   const data = resolve(values.data ?? join(ROOT, 'data', 'pilot'));
   const out = resolve(values.out ?? join(ROOT, 'outputs'));
   if (!values.data && !existsSync(data)) await generatePilot({ out: data, seed: 7 });

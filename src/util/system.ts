@@ -52,3 +52,9 @@ export const jupyterNeed: SystemNeed = {
   packages: ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'],
   present: () => commandWorks('jupyter', ['nbconvert', '--version']) && commandWorks('/usr/bin/python3', ['-c', 'import ipykernel, jupyter_client']),
 };
+
+export const jupyterNotebookNeed: SystemNeed = {
+  purpose: 'opening the notebooks interactively',
+  packages: ['jupyter-notebook'],
+  present: () => commandWorks('jupyter', ['notebook', '--version']),
+};
