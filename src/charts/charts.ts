@@ -38,25 +38,33 @@ function personaScale(present: string[]) {
   return { domain: [...PERSONAS, ...extra], range: [...PERSONA_COLOURS, ...extra.map(() => '#999999')], legend: true };
 }
 
-/** Persona mix per account: share of lines in each persona (one stacked bar per account). */
-export function personaMixChart(segments: ColumnTable, options: ChartOptions & { by?: 'segment' | 'cluster' } = {}): string {
-  const by = options.by ?? 'segment';
+/** One horizontal bar per account, stacked by a category column: shares (normalised) or line counts. */
+function stackedByAccount(table: ColumnTable, column: string, options: ChartOptions, how: { share: boolean; color: Plot.ScaleOptions; order?: string[] }): string {
   const name = label(options);
-  const rows = (segments.objects() as Record<string, unknown>[]).map((r) => ({ account: name(r.account_id as string), persona: String(r[by]) }));
+  const rows = (table.objects() as Record<string, unknown>[]).map((r) => ({ account: name(r.account_id as string), category: String(r[column]) }));
   const accounts = [...new Set(rows.map((r) => r.account))];
+  const bars = how.share
+    ? Plot.groupY({ x: 'proportion-facet' }, { y: 'account', fill: 'category', offset: 'normalize', order: how.order, tip: true })
+    : Plot.groupY({ x: 'count' }, { y: 'account', fill: 'category', order: how.order, tip: true });
   return renderPlot({
     title: options.title,
     width: options.width ?? 720,
     height: options.height ?? Math.max(120, 28 * accounts.length + 60),
     marginLeft: 190,
-    x: { label: 'share of lines', percent: true, domain: [0, 100] },
+    x: how.share ? { label: 'share of lines', percent: true, domain: [0, 100] } : { label: 'lines' },
     y: { label: null, domain: accounts },
-    color: by === 'segment' ? personaScale(rows.map((r) => r.persona)) : { legend: true, type: 'categorical' },
-    marks: [
-      Plot.barX(rows, Plot.groupY({ x: 'proportion-facet' }, { y: 'account', fill: 'persona', offset: 'normalize', order: by === 'segment' ? PERSONAS : undefined, tip: true })),
-      Plot.ruleX([0]),
-    ],
+    color: how.color,
+    marks: [Plot.barX(rows, bars), Plot.ruleX([0])],
   });
+}
+
+/** Persona mix per account: share of lines in each persona (or model cluster). */
+export function personaMixChart(segments: ColumnTable, options: ChartOptions & { by?: 'segment' | 'cluster' } = {}): string {
+  const by = options.by ?? 'segment';
+  const categories = (segments.array(by) as unknown[]).map(String);
+  return by === 'segment'
+    ? stackedByAccount(segments, by, options, { share: true, color: personaScale(categories), order: PERSONAS })
+    : stackedByAccount(segments, by, options, { share: true, color: { legend: true, type: 'categorical' } });
 }
 
 /** Spend concentration: share of an account's spend carried by its top lines (one curve per account). */
@@ -96,19 +104,7 @@ export function valueConcentrationChart(value: ColumnTable, options: ChartOption
 
 /** Network roles per account: how many hubs, bridges, connectors, members and peripheral lines. */
 export function roleMixChart(network: ColumnTable, options: ChartOptions = {}): string {
-  const name = label(options);
-  const rows = (network.objects() as { account_id: string; role: string }[]).map((r) => ({ account: name(r.account_id), role: r.role }));
-  const accounts = [...new Set(rows.map((r) => r.account))];
-  return renderPlot({
-    title: options.title,
-    width: options.width ?? 720,
-    height: options.height ?? Math.max(120, 28 * accounts.length + 60),
-    marginLeft: 190,
-    x: { label: 'lines' },
-    y: { label: null, domain: accounts },
-    color: { domain: ROLES, range: ROLE_COLOURS, legend: true },
-    marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'account', fill: 'role', order: ROLES, tip: true })), Plot.ruleX([0])],
-  });
+  return stackedByAccount(network, 'role', options, { share: false, color: { domain: ROLES, range: ROLE_COLOURS, legend: true }, order: ROLES });
 }
 
 /** The internal call graph as a node-link diagram: links by weight, nodes sized by PageRank. */
