@@ -49,9 +49,9 @@ runMain(async () => {
     rows.push([
       `x${scale}`, events.toLocaleString('en'), lines.toLocaleString('en'), floor.toFixed(2), t.load_and_mart.toFixed(2),
       Math.round(events / t.load_and_mart).toLocaleString('en'), t.network.toFixed(2), t.value.toFixed(2), t.segments.toFixed(2),
-      t.offers.toFixed(2), wall.toFixed(1), String(m.peak_rss_mb),
+      t.offers.toFixed(2), t.report.toFixed(2), wall.toFixed(1), String(m.peak_rss_mb),
     ].join(' | '));
   }
-  const header = 'pilot | events | lines | gunzip floor s | load+validate+mart s | events/s | network s | value s | segments s | offers s | end-to-end s | peak RSS MB';
+  const header = 'pilot | events | lines | gunzip floor s | load+validate+mart s | events/s | network s | value s | segments s | offers s | report s | end-to-end s | peak RSS MB';
   process.stdout.write(`\n| ${header} |\n|${header.split('|').map(() => '---').join('|')}|\n${rows.map((r) => `| ${r} |`).join('\n')}\n`);
 });

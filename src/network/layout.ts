@@ -38,16 +38,18 @@ export interface LayoutOptions {
   maxLinks?: number;
 }
 
-export function layoutAccount(network: ColumnTable, edges: ColumnTable, accountId: string, config: Config, options: LayoutOptions = {}): AccountLayout {
-  const rows = (network.objects() as unknown as LayoutNode[] & { account_id: string }[]).filter((r) => (r as unknown as { account_id: string }).account_id === accountId);
-  const ids = rows.map((r) => r.line_id).sort();
-  const accountEdges = (edges.objects() as unknown as CallEdge[]).filter((e) => e.account_id === accountId);
-  const graph = buildCallGraph(ids, accountEdges, { smsWeight: config.network.sms_weight });
+/** Lines of one account with what the drawing shows of them. */
+export type LayoutLine = Omit<LayoutNode, 'x' | 'y'>;
+
+/** Lays out one account from its lines and its call edges (both already restricted to the account). */
+export function layoutLines(lines: readonly LayoutLine[], edges: readonly CallEdge[], accountId: string, config: Config, options: LayoutOptions = {}): AccountLayout {
+  const ids = lines.map((r) => r.line_id).sort();
+  const graph = buildCallGraph(ids, edges, { smsWeight: config.network.sms_weight });
   random.assign(graph, { rng: createRng(deriveSeed(config.seed, 'layout', accountId)) });
   if (graph.size > 0) {
     forceAtlas2.assign(graph, { iterations: options.iterations ?? 150, settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: false }, getEdgeWeight: 'weight' });
   }
-  const byId = new Map(rows.map((r) => [r.line_id, r]));
+  const byId = new Map(lines.map((r) => [r.line_id, r]));
   const nodes = ids.map((id) => {
     const r = byId.get(id)!;
     return { line_id: id, x: graph.getNodeAttribute(id, 'x') as number, y: graph.getNodeAttribute(id, 'y') as number, pagerank: r.pagerank, community: r.community, role: r.role };
@@ -61,4 +63,10 @@ export function layoutAccount(network: ColumnTable, edges: ColumnTable, accountI
       x2: graph.getNodeAttribute(t, 'x') as number, y2: graph.getNodeAttribute(t, 'y') as number, weight,
     }));
   return { nodes, links };
+}
+
+/** Lays out one account from the network table and the call edge list (for notebooks: one account at a time). */
+export function layoutAccount(network: ColumnTable, edges: ColumnTable, accountId: string, config: Config, options: LayoutOptions = {}): AccountLayout {
+  const mine = (t: ColumnTable) => t.params({ accountId }).filter((d: { account_id: string }, $: { accountId: string }) => d.account_id === $.accountId).objects();
+  return layoutLines(mine(network) as LayoutLine[], mine(edges) as CallEdge[], accountId, config, options);
 }

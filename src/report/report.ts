@@ -9,7 +9,9 @@ import type { ColumnTable } from 'arquero';
 import type { Config } from '../config';
 import type { FileCounts } from '../io/load';
 import { callGraphChart, personaMixChart, proposalChart, roleMixChart, valueConcentrationChart, PERSONAS, ROLES } from '../charts/charts';
-import { layoutAccount } from '../network/layout';
+import { layoutLines, type LayoutLine } from '../network/layout';
+import type { CallEdge } from '../network/graph';
+import { groupIndices } from '../util/stats';
 import { escapeHtml as esc, pseudonym } from './privacy';
 
 export interface ReportInputs {
@@ -64,18 +66,22 @@ section.account { page-break-before: always; break-before: page; margin-top: 40p
 
 export function buildReport(inputs: ReportInputs, config: Config, options: ReportOptions): string {
   const key = options.pseudonymKey;
-  const names = new Map((inputs.accounts.objects() as Row[]).map((a) => [a.account_id as string, String(a.account_name)]));
   const info = new Map((inputs.accounts.objects() as Row[]).map((a) => [a.account_id as string, a]));
+  const names = new Map([...info].map(([id, a]) => [id, String(a.account_name)]));
   const lines = inputs.mart
     .join(inputs.value.select('line_id', 'current_value', 'potential_value', 'influence_value', 'total_value', 'value_tier', 'spend_share'), 'line_id')
     .join(inputs.segments.select('line_id', 'segment', 'cluster'), 'line_id')
     .join(inputs.network.select('line_id', 'role', 'pagerank', 'pagerank_rank', 'community', 'wom_seed', 'advocate'), 'line_id');
   const rows = lines.objects() as Row[];
-  const accountIds = [...new Set(rows.map((r) => r.account_id as string))].sort();
-  const byAccount = new Map(accountIds.map((a) => [a, rows.filter((r) => r.account_id === a)]));
+  const proposals = inputs.proposals.objects() as Row[];
+  // Grouped once: a whole enterprise base has hundreds of accounts.
+  const group = <T,>(items: T[], account: (item: T) => string) => new Map([...groupIndices(items.map(account))].map(([a, idx]) => [a, idx.map((i) => items[i])]));
+  const byAccount = group(rows, (r) => r.account_id as string);
+  const accountIds = [...byAccount.keys()].sort();
+  const edgesByAccount = group(inputs.edges.objects() as CallEdge[], (e) => e.account_id);
+  const proposalsByAccount = group(proposals, (p) => p.account_id as string);
   const days = Number(rows[0]?.observed_days ?? 30) || 30;
   const perMonth = 30 / days;
-  const proposals = inputs.proposals.objects() as Row[];
   const events = inputs.inputs.find((f) => f.file === 'events');
 
   // Portfolio overview.
@@ -86,7 +92,7 @@ export function buildReport(inputs: ReportInputs, config: Config, options: Repor
     for (const r of ls) counts.set(r.segment as string, (counts.get(r.segment as string) ?? 0) + 1);
     const [topPersona, topN] = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     const tierA = ls.filter((r) => r.value_tier === 'A').length;
-    const productValue = proposals.filter((p) => p.account_id === id && p.kind === 'product').reduce((s, p) => s + (p.expected_monthly_value as number), 0);
+    const productValue = (proposalsByAccount.get(id) ?? []).filter((p) => p.kind === 'product').reduce((s, p) => s + (p.expected_monthly_value as number), 0);
     return [
       `<a href="#${esc(id)}">${esc(names.get(id) ?? id)}</a>`, esc(info.get(id)?.industry ?? ''), ls.length, money(spend),
       `${esc(topPersona.replace(/_/g, ' '))} (${pct(topN / ls.length)})`, `${tierA} (${pct(tierA / ls.length)})`, money(productValue),
@@ -131,8 +137,8 @@ ${figure(roleMixChart(inputs.network, { accountNames: names, title: 'Network rol
     const keyPeople = ls.filter((r) => r.role === 'hub' || r.role === 'bridge')
       .sort((x, y) => (x.pagerank_rank as number) - (y.pagerank_rank as number)).slice(0, 8)
       .map((r) => `${esc(pseudonym(r.line_id as string, key))} (${esc(r.role)}, ${esc(String(r.segment).replace(/_/g, ' '))})`);
-    const accountProposals = proposals.filter((p) => p.account_id === id);
-    const layout = layoutAccount(inputs.network, inputs.edges, id, config, { maxLinks: options.maxLinks ?? 800 });
+    const accountProposals = proposalsByAccount.get(id) ?? [];
+    const layout = layoutLines(ls as unknown as LayoutLine[], edgesByAccount.get(id) ?? [], id, config, { maxLinks: options.maxLinks ?? 800 });
     parts.push(`<section class="account" id="${esc(id)}">
 <h2>${esc(names.get(id) ?? id)}</h2>
 <p class="lead">${esc(a.industry ?? '')}${a.region ? ' · ' + esc(a.region) : ''} · ${ls.length} lines</p>
