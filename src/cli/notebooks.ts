@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runMain } from './main';
 import { ensureSystem, jupyterNeed, jupyterNotebookNeed } from '../util/system';
-import { generatePilot } from '../generate/pilot';
+import { ensureBuiltInPilot } from '../generate/pilot';
 import { PARAMS_ENV } from '../notebook/params';
 import { SoOError } from '../util/errors';
 import { ensureKernel, JUPYTER_PATH, notebookErrors, ROOT } from '../notebook/run';
@@ -36,7 +36,7 @@ runMain(async () => {
   }
   const data = resolve(values.data ?? join(ROOT, 'data', 'pilot'));
   const out = resolve(values.out ?? join(ROOT, 'outputs'));
-  if (!values.data && !existsSync(data)) await generatePilot({ out: data, seed: 7 });
+  if (!values.data) await ensureBuiltInPilot(data);
   const target = join(out, 'notebooks');
   mkdirSync(target, { recursive: true });
   const paramsFile = join(target, 'params.json');

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 /** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] [--until STEP] */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
-import { generatePilot } from '../generate/pilot';
+import { ensureBuiltInPilot } from '../generate/pilot';
 import { STEPS, type Step } from '../catalog';
 import { runMain } from './main';
 
@@ -32,10 +31,7 @@ runMain(async () => {
   }
   const config = loadConfig(values.config);
   const data = values.data ?? DEFAULT_DATA;
-  if (!values.data && !existsSync(data) && (values.from ?? 'mart') === 'mart') {
-    process.stderr.write(`[generate] no pilot data in ${data}: generating the built-in pilot (seed 7)\n`);
-    await generatePilot({ out: data, seed: 7 });
-  }
+  if (!values.data && (values.from ?? 'mart') === 'mart') await ensureBuiltInPilot(data);
   const started = Date.now();
   await runPipeline({ data, out: values.out ?? 'outputs', config, from: values.from as Step | undefined, until: values.until as Step | undefined });
   process.stderr.write(`[done] ${((Date.now() - started) / 1000).toFixed(1)}s; outputs in ${values.out ?? 'outputs'}\n`);

@@ -6,7 +6,7 @@
  * Everything streams: an account's lines live in memory while its events are
  * written, so --scale multiplies rows, not memory.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng, deriveSeed, int, logNormal, pick, poisson, weighted, type Rng } from '../util/rng';
 import { CsvSink } from './sink';
@@ -483,4 +483,13 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   writeFileSync(join(truthDir, 'broken_rows.csv'), brokenRows.join('\n') + '\n');
   writeFileSync(join(truthDir, 'summary.json'), JSON.stringify({ seed, days, scale, start, ...summary }, null, 2) + '\n');
   return summary;
+}
+
+/** The built-in pilot: generated once, with this seed, when a command needs it and it is absent. */
+export const BUILT_IN_PILOT_SEED = 7;
+
+export async function ensureBuiltInPilot(dir: string): Promise<void> {
+  if (existsSync(dir)) return;
+  process.stderr.write(`[generate] no pilot data in ${dir}: generating the built-in pilot (seed ${BUILT_IN_PILOT_SEED})\n`);
+  await generatePilot({ out: dir, seed: BUILT_IN_PILOT_SEED });
 }
