@@ -46,7 +46,8 @@ export interface Config {
     hub_pagerank_quantile: number;
     hub_min_degree: number;
     bridge_betweenness_quantile: number;
-    bridge_min_other_communities: number;
+    /** Guimerà-Amaral participation coefficient a bridge needs: 0 = all ties in its own community. */
+    bridge_min_participation: number;
     connector_external_share: number;
     connector_min_external_counterparts: number;
     peripheral_max_degree: number;
@@ -101,8 +102,8 @@ export const DEFAULTS: Config = {
     pagerank_alpha: 0.85,
     hub_pagerank_quantile: 0.9,
     hub_min_degree: 4,
-    bridge_betweenness_quantile: 0.9,
-    bridge_min_other_communities: 2,
+    bridge_betweenness_quantile: 0.75,
+    bridge_min_participation: 0.45,
     connector_external_share: 0.75,
     connector_min_external_counterparts: 60,
     peripheral_max_degree: 1,
@@ -209,7 +210,7 @@ export function validateConfig(config: Config): Config {
       check(Array.isArray(cond) && cond.length === 2 && OPS.includes(cond[0]) && typeof cond[1] === 'number', key, `must be [op, number] with op one of ${OPS.join(' ')}`);
     }
   });
-  for (const key of ['hub_pagerank_quantile', 'bridge_betweenness_quantile', 'connector_external_share'] as const) {
+  for (const key of ['hub_pagerank_quantile', 'bridge_betweenness_quantile', 'bridge_min_participation', 'connector_external_share'] as const) {
     check(config.network[key] >= 0 && config.network[key] <= 1, `network.${key}`, 'must be between 0 and 1');
   }
   check(config.value.tier_a_share > 0 && config.value.tier_a_share < config.value.tier_b_share && config.value.tier_b_share <= 1,

@@ -29,6 +29,8 @@ export interface LineNetwork {
   community: string;
   community_size: number;
   other_communities: number;
+  /** Participation coefficient (Guimerà & Amaral 2005): 1 - sum over communities of (weight there / strength)^2. */
+  participation: number;
   external_share: number;
   distinct_external_counterparts: number;
   role: string;
@@ -66,13 +68,16 @@ export function analyseAccount(graph: Graph, accountId: string, externalShare: M
   for (const c of community.values()) sizes.set(c, (sizes.get(c) ?? 0) + 1);
 
   const rows = nodes.map((id) => {
-    const neighbourCommunities = new Set<number>();
+    const weightByCommunity = new Map<number, number>();
     let strength = 0;
     graph.forEachEdge(id, (_e, attr, source, target) => {
-      strength += attr.weight as number;
-      const other = source === id ? target : source;
-      if (community.get(other) !== community.get(id)) neighbourCommunities.add(community.get(other)!);
+      const weight = attr.weight as number;
+      strength += weight;
+      const c = community.get(source === id ? target : source)!;
+      weightByCommunity.set(c, (weightByCommunity.get(c) ?? 0) + weight);
     });
+    let concentration = 0;
+    for (const w of weightByCommunity.values()) concentration += (w / strength) ** 2;
     return {
       line_id: id,
       account_id: accountId,
@@ -83,7 +88,8 @@ export function analyseAccount(graph: Graph, accountId: string, externalShare: M
       betweenness: bt[id],
       community: `${accountId}-C${community.get(id)}`,
       community_size: sizes.get(community.get(id)!)!,
-      other_communities: neighbourCommunities.size,
+      other_communities: weightByCommunity.size - (weightByCommunity.has(community.get(id)!) ? 1 : 0),
+      participation: strength > 0 ? 1 - concentration : 0,
       external_share: externalShare.get(id) ?? 0,
       distinct_external_counterparts: externalReach.get(id) ?? 0,
       role: '',
@@ -142,6 +148,7 @@ export function networkStep(mart: ColumnTable, edges: ColumnTable, config: Confi
     strength: round(r.strength),
     pagerank: round(r.pagerank, 8),
     betweenness: round(r.betweenness, 8),
+    participation: round(r.participation),
     external_share: round(r.external_share),
   })));
 }

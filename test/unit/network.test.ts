@@ -25,7 +25,7 @@ describe('call graph', () => {
 });
 
 describe('network metrics and roles', () => {
-  const config = resolveConfig({ network: { hub_min_degree: 5, bridge_min_other_communities: 1 } });
+  const config = resolveConfig({ network: { hub_min_degree: 5 } });
   const { ids, edges } = barbell();
   const graph = buildCallGraph(ids, edges, { smsWeight: 0.5 });
   const rows = analyseAccount(graph, 'A', new Map(), new Map(), config);
@@ -40,6 +40,12 @@ describe('network metrics and roles', () => {
     const top = [...rows].sort((p, q) => q.betweenness - p.betweenness).slice(0, 3).map((r) => r.line_id);
     expect(top).toContain('x');
     expect(['bridge', 'hub']).toContain(byId.x.role);
+  });
+  it('measures participation: 0 with every tie in the own community, about 1/2 for a line split between two', () => {
+    expect(byId.a2.participation).toBe(0);
+    expect(byId.x.participation).toBeGreaterThan(0.4);
+    expect(byId.x.participation).toBeLessThanOrEqual(0.5);
+    expect(byId.lonely.participation).toBe(0);
   });
   it('marks an isolated line peripheral with degree 0', () => {
     expect(byId.lonely.degree).toBe(0);
@@ -57,7 +63,7 @@ describe('network metrics and roles', () => {
 
 describe('role rules', () => {
   const cfg = resolveConfig({}).network;
-  const base = { degree: 3, pagerank: 0.1, betweenness: 0, other_communities: 0, external_share: 0.2, distinct_external_counterparts: 5 };
+  const base = { degree: 3, pagerank: 0.1, betweenness: 0, participation: 0, external_share: 0.2, distinct_external_counterparts: 5 };
   it('applies the rules in order', () => {
     const lines = [
       { ...base, degree: 10, pagerank: 0.9 },
@@ -66,5 +72,15 @@ describe('role rules', () => {
       base,
     ];
     expect(assignRoles(lines, { ...cfg, hub_pagerank_quantile: 0.75 })).toEqual(['hub', 'connector', 'peripheral', 'member']);
+  });
+  it('needs both high betweenness and ties spread over communities for a bridge', () => {
+    const lines = [
+      { ...base, betweenness: 0.5, participation: 0.6 },
+      { ...base, betweenness: 0.5, participation: 0.1 },
+      { ...base, betweenness: 0.01, participation: 0.6 },
+      { ...base, betweenness: 0.02, participation: 0.6 },
+      { ...base, betweenness: 0.03, participation: 0.6 },
+    ];
+    expect(assignRoles(lines, cfg)).toEqual(['bridge', 'member', 'member', 'member', 'member']);
   });
 });
