@@ -11,7 +11,7 @@ import { runPipeline, type Manifest } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
 import { catalog } from '../../src/catalog';
 import { auc } from '../../src/offers/logistic';
-import { tempDir } from '../helpers';
+import { adjustedRand, tempDir } from '../helpers';
 
 function csv(path: string): Record<string, string>[] {
   const [head, ...rows] = readFileSync(path, 'utf8').trim().split('\n');
@@ -21,18 +21,6 @@ function csv(path: string): Record<string, string>[] {
     const f = r.split(',');
     return Object.fromEntries(cols.map((c, i) => [c, i === cols.length - 1 ? f.slice(i).join(',') : f[i]]));
   });
-}
-
-/** Adjusted Rand index (Hubert & Arabie 1985). */
-function ari(a: string[], b: string[]): number {
-  const c2 = (x: number) => (x * (x - 1)) / 2;
-  const count = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
-  const sum = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + c2(v), 0);
-  const joint = sum(count(a.map((x, i) => `${x}\u0000${b[i]}`)));
-  const sa = sum(count(a));
-  const sb = sum(count(b));
-  const expected = (sa * sb) / c2(a.length);
-  return (joint - expected) / ((sa + sb) / 2 - expected);
 }
 
 const silent = () => undefined;
@@ -83,8 +71,8 @@ describe('pipeline on a generated pilot', () => {
   it('recovers the planted personas well above chance (adjusted Rand index)', () => {
     const seg = csv(catalog(out).segments);
     const planted = seg.map((r) => truth[r.line_id].persona);
-    expect(ari(planted, seg.map((r) => r.segment))).toBeGreaterThan(0.7);
-    expect(ari(planted, seg.map((r) => r.cluster))).toBeGreaterThan(0.6);
+    expect(adjustedRand(planted, seg.map((r) => r.segment))).toBeGreaterThan(0.7);
+    expect(adjustedRand(planted, seg.map((r) => r.cluster))).toBeGreaterThan(0.6);
   });
 
   it('ranks planted hubs in the top tenth of their company by PageRank', () => {
