@@ -114,9 +114,9 @@ function readerSql(input: InputFile, rejectsTable: string): string {
   const columns = input.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
   return (
     `SELECT * FROM read_csv(${lit(input.path)}, header = true, auto_detect = false, columns = {${columns}}, ` +
-    // One scanner thread: DuckDB's parallel CSV scan does not keep file order when rows
-    // are rejected, and file order is what gives every quarantined row its source row.
-    `delim = ',', quote = '"', escape = '"', strict_mode = true, parallel = false, ` +
+    // The parallel scan keeps file order (preserve_insertion_order, set in duckdb.ts) and exact
+    // reject line numbers: file order is what gives every quarantined row its source row.
+    `delim = ',', quote = '"', escape = '"', strict_mode = true, parallel = true, ` +
     `store_rejects = true, rejects_table = ${lit(rejectsTable)}, rejects_scan = ${lit(rejectsTable + '_scan')})`
   );
 }
