@@ -107,7 +107,8 @@ export function typedColumns(col: ColumnSpec): string[] {
   }
 }
 
-function readerSql(input: InputFile, rejectsTable: string): string {
+/** The scan of one input file as DuckDB SQL: every column as text, in file order. */
+export function readerSql(input: InputFile, rejectsTable: string): string {
   if (input.format === 'parquet') {
     return `SELECT COLUMNS(* EXCLUDE (file_row_number))::VARCHAR FROM read_parquet(${lit(input.path)}, file_row_number = true) ORDER BY file_row_number`;
   }
