@@ -107,6 +107,9 @@ export function typedColumns(col: ColumnSpec): string[] {
   }
 }
 
+/** Column of the raw tables holding each row's hash; '#' keeps it apart from any column a file may have. */
+const ROW_HASH = ident('#row_hash');
+
 /** The scan of one input file as DuckDB SQL: every column as text, in file order. */
 export function readerSql(input: InputFile, rejectsTable: string): string {
   if (input.format === 'parquet') {
@@ -160,7 +163,8 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
     ...extras.map((c) => ident(c)),
   ].join(', ');
   try {
-    await run(db, `CREATE OR REPLACE TABLE ${raw} AS SELECT ${cleaned} FROM (${readerSql(input, rej)})`);
+    // The row hash is taken in the parallel scan, where it is cheapest; it finds exact duplicates.
+    await run(db, `CREATE OR REPLACE TABLE ${raw} AS SELECT *, hash(${kept.map(ident).join(', ')}) AS ${ROW_HASH} FROM (SELECT ${cleaned} FROM (${readerSql(input, rej)}))`);
   } catch (e) {
     throw describeError(e, input);
   }
@@ -187,8 +191,9 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
   await run(
     db,
     `CREATE OR REPLACE TEMP TABLE dup_${spec.name} AS
-     WITH h AS MATERIALIZED (SELECT rowid AS rid, hash(${kept.map(ident).join(', ')}) AS row_hash FROM ${raw}),
-          g AS (SELECT row_hash, min(rid) AS first FROM h GROUP BY row_hash HAVING count(*) > 1),
+     WITH g AS MATERIALIZED (SELECT ${ROW_HASH} AS row_hash, min(rowid) AS first FROM ${raw} GROUP BY 1 HAVING count(*) > 1),
+          -- a semi-join on the few repeated hashes first: joining every row to g would hash the whole table
+          h AS (SELECT rowid AS rid, ${ROW_HASH} AS row_hash FROM ${raw} WHERE ${ROW_HASH} IN (SELECT row_hash FROM g)),
           cand AS MATERIALIZED (SELECT h.rid, g.first FROM h JOIN g ON g.row_hash = h.row_hash AND h.rid > g.first),
           -- rowid IN (...) filters the scan; a join on rowid would hash the whole table
           a AS (SELECT rowid AS rid, * FROM ${raw} WHERE rowid IN (SELECT rid FROM cand)),

@@ -26,8 +26,11 @@ function usageColumns(): string {
 
 const share = (cond: string) => `coalesce(CAST(count(*) FILTER (comm AND ${cond}) AS DOUBLE) / nullif(count(*) FILTER (comm), 0), 0)`;
 
-/** SQL of the per-line usage aggregates (events of lines in scope only). */
-export function martSql(cfg: Config['mart']): string {
+/**
+ * SQL of the per-line usage aggregates (events of lines in scope only), with each line's first
+ * and last active day, so the observed window needs no second pass over the events.
+ */
+export function usageSql(cfg: Config['mart']): string {
   const { business_hours_start: bhs, business_hours_end: bhe, evening_start: eve } = cfg;
   return `
   WITH ev AS (
@@ -38,9 +41,10 @@ export function martSql(cfg: Config['mart']): string {
     FROM events e
     JOIN pilot_lines l USING (line_id)
     LEFT JOIN pilot_lines c ON c.line_id = e.counterpart AND c.account_id = l.account_id
-  ),
-  usage AS (
-    SELECT line_id,
+  )
+  SELECT line_id,
+      min(start_time_local_date) AS first_day,
+      max(start_time_local_date) AS last_day,
       count(*) AS event_count,
       count(*) FILTER (service = 'voice') AS voice_count,
       count(*) FILTER (service = 'voice' AND direction = 'out') AS voice_out_count,
@@ -71,16 +75,19 @@ export function martSql(cfg: Config['mart']): string {
       count(*) FILTER (roaming_country IS NOT NULL) AS roaming_events,
       -- cents keep the sum exact, so parallel aggregation gives the same bytes every run
       coalesce(sum(CAST(round(charge * 100) AS BIGINT)), 0) / 100.0 AS charges
-    FROM ev GROUP BY line_id
-  ),
-  top_ups AS (
+  FROM ev GROUP BY line_id`;
+}
+
+/** SQL of the mart: every line in scope with its usage (table `line_usage`), zeros where it has none. */
+export const MART_SQL = `
+  WITH top_ups AS (
     SELECT line_id, count(*) AS recharge_count, sum(CAST(round(amount * 100) AS BIGINT)) / 100.0 AS recharge_amount,
            arg_max(channel, n_channel || '|' || channel) AS recharge_channel
     FROM (SELECT line_id, amount, channel, count(*) OVER (PARTITION BY line_id, channel) AS n_channel FROM recharges)
     GROUP BY line_id
   ),
   window_days AS (
-    SELECT coalesce(date_diff('day', min(start_time_local_date), max(start_time_local_date)) + 1, 0) AS observed_days FROM events
+    SELECT coalesce(date_diff('day', min(first_day), max(last_day)) + 1, 0) AS observed_days FROM line_usage
   )
   SELECT l.line_id, l.account_id, l.plan_id, l.payment_type, l.monthly_fee,
          coalesce(l.handset_tier, 'unknown') AS handset_tier, coalesce(l.device_type, 'unknown') AS device_type,
@@ -89,9 +96,8 @@ export function martSql(cfg: Config['mart']): string {
          coalesce(t.recharge_count, 0) AS recharge_count, coalesce(t.recharge_amount, 0) AS recharge_amount,
          coalesce(t.recharge_channel, '') AS recharge_channel
   FROM pilot_lines l CROSS JOIN window_days w
-  LEFT JOIN usage u USING (line_id) LEFT JOIN top_ups t USING (line_id)
+  LEFT JOIN line_usage u USING (line_id) LEFT JOIN top_ups t USING (line_id)
   ORDER BY l.account_id, l.line_id`;
-}
 
 /** Directed call edges between lines of one account, counted from the caller's 'out' record only. */
 export const EDGES_SQL = `
@@ -113,7 +119,8 @@ export interface MartResult {
 
 export async function buildMart(db: Db, config: Config): Promise<MartResult> {
   await scopeLines(db, config.accounts);
-  const mart = await queryTable(db, martSql(config.mart));
+  await run(db, `CREATE OR REPLACE TEMP TABLE line_usage AS ${usageSql(config.mart)}`);
+  const mart = await queryTable(db, MART_SQL);
   const edges = await queryTable(db, EDGES_SQL);
   return { mart, edges };
 }

@@ -109,7 +109,7 @@ async function loadAndMart(db: Db, files: InputFile[], options: PipelineOptions,
   manifest.observed_days = (mart.numRows() ? (mart.get('observed_days', 0) as number) : 0);
   // Holdings still active at the end of the window; ended ones are history.
   const holdings = await queryTable(db, `SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
-    WHERE h.end_date IS NULL OR h.end_date > (SELECT max(start_time_local_date) FROM events) GROUP BY ALL ORDER BY ALL`);
+    WHERE h.end_date IS NULL OR h.end_date > (SELECT max(last_day) FROM line_usage) GROUP BY ALL ORDER BY ALL`);
   return {
     mart,
     edges,
