@@ -132,10 +132,14 @@ function productFit(line: GenLine): Record<string, number> {
 
 class Injector {
   broken: Record<string, Record<string, number>> = {};
+  /** Where each broken row lands: its 1-based data row in its file, as the quarantine must report it. */
+  readonly positions: string[] = [];
   constructor(readonly rng: Rng, readonly rate: number) {}
-  count(file: string, kind: string): void {
+  /** Counts a broken row that is written to `sink` next, as exactly one row. */
+  count(sink: CsvSink, file: string, kind: string): void {
     const f = (this.broken[file] ??= {});
     f[kind] = (f[kind] ?? 0) + 1;
+    this.positions.push(`${file},${sink.rows + 1},${kind}`);
   }
   /** Whether to break a row now; small reference files get ten times the rate so each kind appears. */
   due(multiplier = 1): boolean {
@@ -150,7 +154,7 @@ const EVENT_BREAKS = ['missing_value', 'bad_timestamp', 'missing_offset', 'unkno
 
 function writeBrokenEvent(sink: CsvSink, inj: Injector, fields: string[]): Promise<void> | void {
   const kind = inj.kind(EVENT_BREAKS);
-  inj.count('events', kind);
+  inj.count(sink, 'events', kind);
   const f = [...fields];
   const line = (x: string[]) => x.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',') + '\n';
   switch (kind) {
@@ -202,7 +206,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       const id = `${code}-${String(c).padStart(4, '0')}`;
       cellIds[r.region].push(id);
       await cells.row([id, (r.lat + (cellRng() - 0.5) * 0.6).toFixed(5), (r.lon + (cellRng() - 0.5) * 0.9).toFixed(5)]);
-      if (inj.due(10)) { inj.count('cells', 'bad_number'); await cells.raw(`${id}-X,north,${r.lon}\n`); }
+      if (inj.due(10)) { inj.count(cells, 'cells', 'bad_number'); await cells.raw(`${id}-X,north,${r.lon}\n`); }
     }
   }
 
@@ -227,7 +231,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     await accounts.row(accountRow);
     if (inj.due(10)) {
       const kind = inj.kind(['missing_value', 'duplicate'] as const);
-      inj.count('accounts', kind);
+      inj.count(accounts, 'accounts', kind);
       await accounts.row(kind === 'duplicate' ? accountRow : [`${accountId}X`, '', ind.industry, 10, region.region]);
     }
 
@@ -351,7 +355,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       await truthLines.row([l.id, accountId, l.persona, l.team, l.hub, l.hub ? 1 : 0, l.bridgeTeam >= 0 ? 1 : 0]);
       if (inj.due(10)) {
         const kind = inj.kind(['duplicate', 'unknown_account', 'unknown_enum', 'negative_number'] as const);
-        inj.count('lines', kind);
+        inj.count(lines, 'lines', kind);
         const fake = msisdn(90000000 - lineCounter);
         if (kind === 'duplicate') await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', plan[1], activation, tier, device, `CC-${100 + l.team}`, 'active']);
         else if (kind === 'unknown_account') await lines.row([fake, 'A9999', 'BIZ_M', 'postpaid', 25, activation, 'mid', 'smartphone', '', 'active']);
@@ -360,7 +364,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       }
       if (inj.due(10)) {
         const kind = inj.kind(['unknown_product', 'bad_date'] as const);
-        inj.count('holdings', kind);
+        inj.count(holdings, 'holdings', kind);
         await holdings.row([l.id, kind === 'unknown_product' ? 'GOLD_PLAN' : 'DATA_XL', kind === 'bad_date' ? '2025-13-45' : '2025-01-01', '']);
       }
     }
@@ -373,7 +377,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     }
     if (inj.due(10)) {
       const kind = inj.kind(['unknown_enum', 'unknown_account'] as const);
-      inj.count('contacts', kind);
+      inj.count(contacts, 'contacts', kind);
       await contacts.row([kind === 'unknown_account' ? 'A9999' : accountId, `${accountId}-CX`, 'CEO', 'true', kind === 'unknown_enum' ? 'negotiating' : 'early', '']);
     }
 
@@ -460,7 +464,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
           await recharges.row([l.id, `${dates[d]}T${pad(int(rng, 8, 21))}:${pad(int(rng, 0, 59))}:00${offset}`, pick(rng, [10, 15, 20, 30]), channel]);
           if (inj.due(10)) {
             const kind = inj.kind(['non_positive_amount', 'unknown_enum', 'unknown_line'] as const);
-            inj.count('recharges', kind);
+            inj.count(recharges, 'recharges', kind);
             await recharges.row([kind === 'unknown_line' ? '+49000111222' : l.id, `${dates[d]}T12:00:00${offset}`, kind === 'non_positive_amount' ? 0 : 10, kind === 'unknown_enum' ? 'bitcoin' : 'app']);
           }
           d += int(rng, 5, 11);
@@ -481,6 +485,8 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   const summary: GenerateSummary = { accounts: nAccounts, lines: lineCounter, rows, broken: inj.broken };
   const brokenRows = ['file,kind,rows', ...Object.entries(inj.broken).flatMap(([file, kinds]) => Object.entries(kinds).sort().map(([k, n]) => `${file},${k},${n}`)).sort()];
   writeFileSync(join(truthDir, 'broken_rows.csv'), brokenRows.join('\n') + '\n');
+  const byRow = (a: string, b: string) => { const [fa, ra] = a.split(','); const [fb, rb] = b.split(','); return fa < fb ? -1 : fa > fb ? 1 : Number(ra) - Number(rb); };
+  writeFileSync(join(truthDir, 'broken_row_numbers.csv'), ['file,source_row,kind', ...[...inj.positions].sort(byRow)].join('\n') + '\n');
   writeFileSync(join(truthDir, 'summary.json'), JSON.stringify({ seed, days, scale, start, ...summary }, null, 2) + '\n');
   return summary;
 }

@@ -10,6 +10,7 @@ import { generatePilot, type GenerateSummary } from '../../src/generate/pilot';
 import { runPipeline, type Manifest } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
 import { catalog } from '../../src/catalog';
+import { readTable } from '../../src/io/tables';
 import { auc } from '../../src/offers/logistic';
 import { adjustedRand, tempDir } from '../helpers';
 
@@ -55,6 +56,17 @@ describe('pipeline on a generated pilot', () => {
       expect(counts.quarantined, counts.file).toBe(injected);
     }
     expect(summary.broken.events).toBeDefined();
+  });
+
+  it('puts each quarantined row at the source row the generator wrote it to', () => {
+    const planted = csv(join(`${data}_truth`, 'broken_row_numbers.csv'));
+    for (const counts of manifest.inputs) {
+      if (!counts.path) continue;
+      const expected = planted.filter((r) => r.file === counts.file).map((r) => Number(r.source_row));
+      const found = readTable(join(catalog(out).quarantineDir, `${counts.file}.csv`)).array('source_row') as number[];
+      expect([...found], counts.file).toEqual(expected);
+    }
+    expect(planted.filter((r) => r.file === 'events').length).toBeGreaterThan(300);
   });
 
   it('has every line in every per-line table', () => {
