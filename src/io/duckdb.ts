@@ -27,6 +27,8 @@ export async function openDb(options: DbOptions = {}): Promise<Db> {
   if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
   const instance = await DuckDBInstance.create(':memory:', settings);
   const conn = await instance.connect();
+  // Progress is tracked for `run(..., onProgress)`; DuckDB must not print its own bar.
+  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   return { instance, conn };
 }
 
@@ -35,9 +37,18 @@ export function closeDb(db: Db): void {
   db.instance.closeSync();
 }
 
-export async function run(db: Db, sql: string): Promise<void> {
+/** Runs a statement; `onProgress` hears DuckDB's estimate of the share done (0-100) while it runs. */
+export async function run(db: Db, sql: string, onProgress?: (percent: number) => void): Promise<void> {
   const started = process.env.SOO_DEBUG_SQL ? Date.now() : 0;
-  await db.conn.run(sql);
+  const timer = onProgress && setInterval(() => {
+    const { percentage } = db.conn.progress;
+    if (percentage >= 0) onProgress(percentage);
+  }, 250);
+  try {
+    await db.conn.run(sql);
+  } finally {
+    if (timer) clearInterval(timer);
+  }
   if (started) process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.replace(/\s+/g, " ").slice(0, Number(process.env.SOO_DEBUG_SQL) > 1 ? 100000 : 100)}\n`);
 }
 

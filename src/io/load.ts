@@ -139,7 +139,11 @@ function describeError(e: unknown, input: InputFile): SoOError {
  * small set `bad_<name>` of failing row ids with their reasons, so the events are held
  * once and the accepted view is the raw table less a tiny anti-join.
  */
-export async function loadFile(db: Db, input: InputFile, quarantineDir: string): Promise<FileCounts> {
+/** DuckDB's estimate of the share done (0-100) of the statement running now, and what it does. */
+export type LoadProgress = (percent: number, doing: string) => void;
+
+export async function loadFile(db: Db, input: InputFile, quarantineDir: string, onProgress?: LoadProgress): Promise<FileCounts> {
+  const phase = (doing: string) => onProgress && ((percent: number) => onProgress(percent, doing));
   const spec = fileSpec(input.name);
   const rej = `rej_${spec.name}`;
   const raw = `raw_${spec.name}`;
@@ -164,7 +168,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
   ].join(', ');
   try {
     // The row hash is taken in the parallel scan, where it is cheapest; it finds exact duplicates.
-    await run(db, `CREATE OR REPLACE TABLE ${raw} AS SELECT *, hash(${kept.map(ident).join(', ')}) AS ${ROW_HASH} FROM (SELECT ${cleaned} FROM (${readerSql(input, rej)}))`);
+    await run(db, `CREATE OR REPLACE TABLE ${raw} AS SELECT *, hash(${kept.map(ident).join(', ')}) AS ${ROW_HASH} FROM (SELECT ${cleaned} FROM (${readerSql(input, rej)}))`, phase('reading'));
   } catch (e) {
     throw describeError(e, input);
   }
@@ -200,6 +204,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
           f AS (SELECT rowid AS rid, * FROM ${raw} WHERE rowid IN (SELECT first FROM cand))
      SELECT cand.rid FROM cand JOIN a ON a.rid = cand.rid JOIN f ON f.rid = cand.first
      WHERE ${same}`,
+    phase('finding duplicates'),
   );
   const checks = spec.columns.flatMap(columnChecks);
   // Rows are filtered on the bare conditions first; reasons are spelled out only for the few that fail.
@@ -220,6 +225,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string):
      SELECT rid, 'exact duplicate of an earlier row' AS reason FROM dup_${spec.name}
      UNION ALL
      SELECT rid, reason FROM merged WHERE rid NOT IN (SELECT rid FROM dup_${spec.name})`,
+    phase('checking rows'),
   );
 
   // Source rows, for quarantined rows only: the k-th parsed row sits after every rejected row r_j with r_j - j < k.

@@ -117,9 +117,9 @@ export interface MartResult {
   edges: ColumnTable;
 }
 
-export async function buildMart(db: Db, config: Config): Promise<MartResult> {
+export async function buildMart(db: Db, config: Config, onProgress?: (percent: number) => void): Promise<MartResult> {
   await scopeLines(db, config.accounts);
-  await run(db, `CREATE OR REPLACE TEMP TABLE line_usage AS ${usageSql(config.mart)}`);
+  await run(db, `CREATE OR REPLACE TEMP TABLE line_usage AS ${usageSql(config.mart)}`, onProgress);
   const mart = await queryTable(db, MART_SQL);
   const edges = await queryTable(db, EDGES_SQL);
   return { mart, edges };

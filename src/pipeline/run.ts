@@ -101,11 +101,15 @@ async function loadAndMart(db: Db, files: InputFile[], options: PipelineOptions,
       continue;
     }
     const started = Date.now();
-    const counts = await loadFile(db, input, cat.quarantineDir);
+    const bar = new Progress(`load ${name}`);
+    const counts = await loadFile(db, input, cat.quarantineDir, (p, doing) => bar.percent(p, doing));
+    bar.clear();
     manifest.inputs.push(counts);
     log(`[load] ${name}: ${counts.read.toLocaleString('en')} rows read, ${counts.quarantined.toLocaleString('en')} quarantined (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   }
-  const { mart, edges } = await buildMart(db, options.config);
+  const bar = new Progress('mart');
+  const { mart, edges } = await buildMart(db, options.config, (p) => bar.percent(p));
+  bar.clear();
   manifest.observed_days = (mart.numRows() ? (mart.get('observed_days', 0) as number) : 0);
   // Holdings still active at the end of the window; ended ones are history.
   const holdings = await queryTable(db, `SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
