@@ -8,9 +8,9 @@ import { STEPS, type Step } from '../catalog';
 import { runMain } from './main';
 
 const DEFAULT_DATA = 'data/pilot';
-const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP]
+const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
 
-Runs the five steps (mart, network, value, segments, offers) on a pilot data folder.
+Runs the five steps (mart, network, value, segments, offers) and the findings report on a pilot data folder.
   --data DIR      pilot data folder in the data contract (default ${DEFAULT_DATA};
                   generated once with seed 7 when it is the default and absent)
   --out DIR       output folder (default outputs)
