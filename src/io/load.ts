@@ -130,6 +130,9 @@ function describeError(e: unknown, input: InputFile): SoOError {
   return new SoOError('load', `${input.path} cannot be read (${message})`);
 }
 
+/** DuckDB's estimate of the share done (0-100) of the statement running now, and what it does. */
+export type LoadProgress = (percent: number, doing: string) => void;
+
 /**
  * Loads one file: `<name>` becomes a view of the accepted, typed rows, rejects go
  * to `<quarantineDir>/<name>.csv`. Returns the counts for the run manifest.
@@ -139,9 +142,6 @@ function describeError(e: unknown, input: InputFile): SoOError {
  * small set `bad_<name>` of failing row ids with their reasons, so the events are held
  * once and the accepted view is the raw table less a tiny anti-join.
  */
-/** DuckDB's estimate of the share done (0-100) of the statement running now, and what it does. */
-export type LoadProgress = (percent: number, doing: string) => void;
-
 export async function loadFile(db: Db, input: InputFile, quarantineDir: string, onProgress?: LoadProgress): Promise<FileCounts> {
   const phase = (doing: string) => onProgress && ((percent: number) => onProgress(percent, doing));
   const spec = fileSpec(input.name);
