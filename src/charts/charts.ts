@@ -6,6 +6,7 @@
 import type { ColumnTable } from 'arquero';
 import { Plot, renderPlot } from './render';
 import type { AccountLayout } from '../network/layout';
+import { groupBy } from '../util/stats';
 
 export interface ChartOptions {
   /** Heading drawn above the chart. */
@@ -70,15 +71,10 @@ export function personaMixChart(segments: ColumnTable, options: ChartOptions & {
 /** Spend concentration: share of an account's spend carried by its top lines (one curve per account). */
 export function valueConcentrationChart(value: ColumnTable, options: ChartOptions = {}): string {
   const name = label(options);
-  const byAccount = new Map<string, number[]>();
-  for (const r of value.objects() as { account_id: string; current_value: number }[]) {
-    const list = byAccount.get(r.account_id) ?? [];
-    list.push(r.current_value);
-    byAccount.set(r.account_id, list);
-  }
+  const byAccount = groupBy(value.objects() as { account_id: string; current_value: number }[], (r) => r.account_id);
   const points: { account: string; lines: number; spend: number }[] = [];
-  for (const [account, spend] of byAccount) {
-    const sorted = [...spend].sort((a, b) => b - a);
+  for (const [account, lines] of byAccount) {
+    const sorted = lines.map((r) => r.current_value).sort((a, b) => b - a);
     const total = sorted.reduce((a, b) => a + b, 0) || 1;
     let cum = 0;
     points.push({ account: name(account), lines: 0, spend: 0 });

@@ -14,7 +14,7 @@ import louvain from 'graphology-communities-louvain';
 import type Graph from 'graphology';
 import type { Config } from '../config';
 import { createRng, deriveSeed } from '../util/rng';
-import { groupIndices, quantile, round } from '../util/stats';
+import { groupBy, groupIndices, quantile, round } from '../util/stats';
 import { buildCallGraph, type CallEdge } from './graph';
 import { assignRoles } from './roles';
 
@@ -40,13 +40,7 @@ export interface LineNetwork {
 
 /** Communities numbered by size (largest first), ties by smallest line id, so ids read well and stay stable. */
 function renumber(partition: Record<string, number>, nodes: string[]): Map<string, number> {
-  const members = new Map<number, string[]>();
-  for (const n of nodes) {
-    const c = partition[n];
-    const list = members.get(c);
-    if (list) list.push(n);
-    else members.set(c, [n]);
-  }
+  const members = groupBy(nodes, (n) => String(partition[n]));
   const order = [...members.entries()].sort((a, b) => b[1].length - a[1].length || (a[1][0] < b[1][0] ? -1 : 1));
   const out = new Map<string, number>();
   order.forEach(([, list], i) => list.forEach((n) => out.set(n, i + 1)));
@@ -119,13 +113,7 @@ export function networkStep(mart: ColumnTable, edges: ColumnTable, config: Confi
   const accounts = mart.array('account_id') as string[];
   const internal = mart.array('internal_share') as number[];
   const reach = mart.array('distinct_external_counterparts') as number[];
-  const edgeRows = edges.objects() as unknown as CallEdge[];
-  const edgesByAccount = new Map<string, CallEdge[]>();
-  for (const e of edgeRows) {
-    const list = edgesByAccount.get(e.account_id);
-    if (list) list.push(e);
-    else edgesByAccount.set(e.account_id, [e]);
-  }
+  const edgesByAccount = groupBy(edges.objects() as unknown as CallEdge[], (e) => e.account_id);
   const externalShare = new Map<string, number>();
   const externalReach = new Map<string, number>();
   lineIds.forEach((id, i) => {

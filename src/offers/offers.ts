@@ -10,7 +10,7 @@ import type { ColumnTable } from 'arquero';
 import type { Config } from '../config';
 import { feature } from '../mart/dictionary';
 import { featureMatrix } from '../segments/features';
-import { groupIndices, round, sigmoid } from '../util/stats';
+import { groupBy, groupIndices, round, sigmoid } from '../util/stats';
 import { PRODUCT_AFFINITY, type Product } from './catalog';
 import { eligible } from './eligibility';
 import { fitLogistic, predictLogistic } from './logistic';
@@ -138,13 +138,7 @@ export function accountProposals(mart: ColumnTable, segments: ColumnTable, catal
   const payment = mart.array('payment_type') as string[];
   const personas = segments.array('segment') as string[];
   const linesByAccount = groupIndices(accounts);
-  const strongOffers = new Map<string, Record<string, unknown>[]>();
-  for (const o of offers) {
-    if ((o.propensity as number) < config.offers.proposal_min_propensity) continue;
-    const list = strongOffers.get(o.account_id as string);
-    if (list) list.push(o);
-    else strongOffers.set(o.account_id as string, [o]);
-  }
+  const strongOffers = groupBy(offers.filter((o) => (o.propensity as number) >= config.offers.proposal_min_propensity), (o) => o.account_id as string);
   const rows: Record<string, unknown>[] = [];
   for (const account of [...linesByAccount.keys()].sort()) {
     const lines = linesByAccount.get(account)!;

@@ -11,7 +11,7 @@ import type { FileCounts } from '../io/load';
 import { callGraphChart, personaMixChart, proposalChart, roleMixChart, valueConcentrationChart, PERSONAS, ROLES } from '../charts/charts';
 import { layoutLines, type LayoutLine } from '../network/layout';
 import type { CallEdge } from '../network/graph';
-import { groupIndices } from '../util/stats';
+import { groupBy } from '../util/stats';
 import { escapeHtml as esc, pseudonym } from './privacy';
 
 export interface ReportInputs {
@@ -75,11 +75,10 @@ export function buildReport(inputs: ReportInputs, config: Config, options: Repor
   const rows = lines.objects() as Row[];
   const proposals = inputs.proposals.objects() as Row[];
   // Grouped once: a whole enterprise base has hundreds of accounts.
-  const group = <T,>(items: T[], account: (item: T) => string) => new Map([...groupIndices(items.map(account))].map(([a, idx]) => [a, idx.map((i) => items[i])]));
-  const byAccount = group(rows, (r) => r.account_id as string);
+  const byAccount = groupBy(rows, (r) => r.account_id as string);
   const accountIds = [...byAccount.keys()].sort();
-  const edgesByAccount = group(inputs.edges.objects() as CallEdge[], (e) => e.account_id);
-  const proposalsByAccount = group(proposals, (p) => p.account_id as string);
+  const edgesByAccount = groupBy(inputs.edges.objects() as CallEdge[], (e) => e.account_id);
+  const proposalsByAccount = groupBy(proposals, (p) => p.account_id as string);
   const days = Number(rows[0]?.observed_days ?? 30) || 30;
   const perMonth = 30 / days;
   const events = inputs.inputs.find((f) => f.file === 'events');

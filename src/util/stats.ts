@@ -34,13 +34,19 @@ export function round(value: number, digits = 6): number {
   return Object.is(r, -0) ? 0 : r;
 }
 
+/** Groups items by a key, keys in first-seen order, items in their order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** Groups row indices by a key, keys in first-seen order. */
 export function groupIndices(keys: readonly string[]): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  keys.forEach((k, i) => {
-    const g = groups.get(k);
-    if (g) g.push(i);
-    else groups.set(k, [i]);
-  });
-  return groups;
+  return groupBy(keys.map((_, i) => i), (i) => keys[i]);
 }

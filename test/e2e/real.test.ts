@@ -13,6 +13,7 @@ import { resolveConfig } from '../../src/config';
 import { catalog } from '../../src/catalog';
 import { readTable } from '../../src/io/tables';
 import { adjustedRand, tempDir } from '../helpers';
+import { groupBy } from '../../src/util/stats';
 
 /**
  * shared/real sits beside the repository (CI) or beside the repository this one was cloned from
@@ -85,8 +86,7 @@ function matchNodes(a: Edges, b: Edges): Map<string, string> {
     const ids = new Map([...new Set(sigs.values())].sort().map((s, i) => [s, i]));
     colour = new Map(nodes.map((n) => [n, ids.get(sigs.get(n)!)!]));
   }
-  const classes = new Map<number, string[]>();
-  for (const n of nodes) add(classes as unknown as Map<string, string[]>, String(colour.get(n)), n);
+  const classes = groupBy(nodes, (n) => String(colour.get(n)));
   const match = new Map<string, string>();
   for (const members of classes.values()) {
     const [x, y] = members;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, round } from '../../src/util/stats';
+import { groupBy, groupIndices, quantile, round } from '../../src/util/stats';
 import { createRng, deriveSeed } from '../../src/util/rng';
 import { activityBands, spendTiers } from '../../src/value/value';
 
@@ -7,6 +7,11 @@ describe('stats and rng', () => {
   it('interpolates quantiles like numpy', () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantile([5, 1, 3], 0.9)).toBeCloseTo(4.6);
+  });
+  it('groups items and row indices by key, keys in first-seen order', () => {
+    const groups = groupBy(['b1', 'a1', 'b2'], (s) => s[0]);
+    expect([...groups]).toEqual([['b', ['b1', 'b2']], ['a', ['a1']]]);
+    expect([...groupIndices(['b', 'a', 'b'])]).toEqual([['b', [0, 2]], ['a', [1]]]);
   });
   it('rounds without negative zero', () => {
     expect(Object.is(round(-1e-12), 0)).toBe(true);
