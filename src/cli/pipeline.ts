@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
-import { ensureBuiltInPilot } from '../generate/pilot';
+import { BUILT_IN_PILOT_SEED, ensureBuiltInPilot } from '../generate/pilot';
 import { STEPS, type Step } from '../catalog';
 import { runMain } from './main';
 
@@ -12,7 +12,7 @@ const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FIL
 
 Runs the five steps (mart, network, value, segments, offers) and the findings report on a pilot data folder.
   --data DIR      pilot data folder in the data contract (default ${DEFAULT_DATA};
-                  generated once with seed 7 when it is the default and absent)
+                  generated once with seed ${BUILT_IN_PILOT_SEED} when it is the default and absent)
   --out DIR       output folder (default outputs)
   --config FILE   JSON config merged over the defaults (docs/config.md)
   --from STEP     re-run STEP and the steps after it from the persisted outputs
