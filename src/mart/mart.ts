@@ -112,9 +112,16 @@ export const EDGES_SQL = `
   GROUP BY ALL
   ORDER BY l.account_id, e.line_id, counterpart_line_id`;
 
+/** Holdings of lines in scope still active at the end of the observed window; ended ones are history. */
+export const ACTIVE_HOLDINGS_SQL = `
+  SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
+  WHERE h.end_date IS NULL OR h.end_date > (SELECT max(last_day) FROM line_usage)
+  GROUP BY ALL ORDER BY ALL`;
+
 export interface MartResult {
   mart: ColumnTable;
   edges: ColumnTable;
+  holdings: ColumnTable;
 }
 
 export async function buildMart(db: Db, config: Config, onProgress?: (percent: number) => void): Promise<MartResult> {
@@ -122,5 +129,6 @@ export async function buildMart(db: Db, config: Config, onProgress?: (percent: n
   await run(db, `CREATE OR REPLACE TEMP TABLE line_usage AS ${usageSql(config.mart)}`, onProgress);
   const mart = await queryTable(db, MART_SQL);
   const edges = await queryTable(db, EDGES_SQL);
-  return { mart, edges };
+  const holdings = await queryTable(db, ACTIVE_HOLDINGS_SQL);
+  return { mart, edges, holdings };
 }

@@ -108,12 +108,9 @@ async function loadAndMart(db: Db, files: InputFile[], options: PipelineOptions,
     log(`[load] ${name}: ${counts.read.toLocaleString('en')} rows read, ${counts.quarantined.toLocaleString('en')} quarantined (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   }
   const bar = new Progress('mart');
-  const { mart, edges } = await buildMart(db, options.config, (p) => bar.percent(p));
+  const { mart, edges, holdings } = await buildMart(db, options.config, (p) => bar.percent(p));
   bar.clear();
   manifest.observed_days = (mart.numRows() ? (mart.get('observed_days', 0) as number) : 0);
-  // Holdings still active at the end of the window; ended ones are history.
-  const holdings = await queryTable(db, `SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
-    WHERE h.end_date IS NULL OR h.end_date > (SELECT max(last_day) FROM line_usage) GROUP BY ALL ORDER BY ALL`);
   return {
     mart,
     edges,
