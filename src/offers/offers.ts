@@ -30,6 +30,11 @@ export interface OfferResult {
   proposals: ColumnTable;
 }
 
+/** Who buys: business products through the employer, personal ones through the employee. */
+function channelOf(audience: string): 'employer' | 'employee' {
+  return audience === 'business' ? 'employer' : 'employee';
+}
+
 function formatValue(name: string, v: number): string {
   const unit = feature(name)?.unit;
   if (unit === 'share') return `${Math.round(v * 100)}%`;
@@ -107,7 +112,7 @@ export function offerStep({ mart, segments, products, holdings }: OfferInputs, c
         account_id: line.account_id,
         product_id: product.product_id,
         audience: product.audience,
-        channel: product.audience === 'business' ? 'employer' : 'employee',
+        channel: channelOf(product.audience),
         propensity: round(propensity),
         expected_value: round(propensity * product.monthly_price * product.margin_rate, 4),
         reason: drivers.length ? `${drivers.join('; ')}: ${basis}` : basis,
@@ -149,7 +154,7 @@ export function accountProposals(mart: ColumnTable, segments: ColumnTable, catal
       if (!hits.length) continue;
       rows.push({
         account_id: account, kind: 'product', item_id: product.product_id, name: product.name, audience: product.audience,
-        channel: product.audience === 'business' ? 'employer' : 'employee', lines: hits.length, share_of_lines: round(hits.length / total, 4),
+        channel: channelOf(product.audience), lines: hits.length, share_of_lines: round(hits.length / total, 4),
         expected_monthly_value: round(hits.reduce((s, o) => s + (o.expected_value as number), 0), 2),
         detail: `mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 2)}`,
       });
@@ -161,7 +166,7 @@ export function accountProposals(mart: ColumnTable, segments: ColumnTable, catal
       const mix = new Map<string, number>();
       for (const i of idx) mix.set(plans[i], (mix.get(plans[i]) ?? 0) + 1);
       rows.push({
-        account_id: account, kind: 'tariff', item_id: tariff.plan_id, name: tariff.name, audience: 'business', channel: 'employer',
+        account_id: account, kind: 'tariff', item_id: tariff.plan_id, name: tariff.name, audience: 'business', channel: channelOf('business'),
         lines: idx.length, share_of_lines: round(idx.length / total, 4),
         expected_monthly_value: round(changing.reduce((s, i) => s + (tariff.monthly_fee - fees[i]), 0), 2),
         detail: `${changing.length} lines change plan; now on ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}`,
