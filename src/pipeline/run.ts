@@ -158,6 +158,12 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
     writeTable(cat[key], table);
     manifest.outputs[cat[key].slice(options.out.length).replace(/^\/+/, '')] = table.numRows();
   };
+  // A table a later step reads goes on as written (rounded, as text comes back), so a full run
+  // and a run --from that step compute from the same bytes and give the same outputs.
+  const persist = (key: keyof typeof cat, table: ColumnTable): ColumnTable => {
+    output(key, table);
+    return readTable(cat[key]);
+  };
 
   try {
     let mart: ColumnTable, edges: ColumnTable;
@@ -172,8 +178,11 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
         closeDb(db);
         rmSync(cat.tmpDir, { recursive: true, force: true });
       }
-      ({ mart, edges, holdings, products } = loaded);
-      for (const key of ['holdings', 'products', 'accounts', 'contacts', 'mart', 'edges'] as const) output(key, loaded[key]);
+      for (const key of ['accounts', 'contacts'] as const) output(key, loaded[key]);
+      holdings = persist('holdings', loaded.holdings);
+      products = persist('products', loaded.products);
+      mart = persist('mart', loaded.mart);
+      edges = persist('edges', loaded.edges);
       output('dictionary', aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))));
       const events = manifest.inputs.find((f) => f.file === 'events')!;
       log(`[mart] ${events.accepted.toLocaleString('en')} events -> ${mart.numRows().toLocaleString('en')} lines, ${edges.numRows().toLocaleString('en')} call edges (${manifest.timings_s.load_and_mart.toFixed(1)}s)`);
@@ -200,8 +209,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
 
     if (runFrom('segments')) {
       const result = await timed('segments', () => segmentStep(mart, config));
-      segments = result.segments;
-      output('segments', segments);
+      segments = persist('segments', result.segments);
       output('clusterProfiles', result.profiles);
       const mix = (segments.groupby('segment').count().orderby(aq.desc('count')).objects() as { segment: string; count: number }[]).map((r) => `${r.count} ${r.segment}`).join(', ');
       log(`[segments] ${mix} (${manifest.timings_s.segments.toFixed(1)}s)`);

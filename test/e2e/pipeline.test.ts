@@ -4,7 +4,7 @@
  * Bars are set a margin below what was measured (see README, "Quality on planted truth").
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePilot, type GenerateSummary } from '../../src/generate/pilot';
 import { runPipeline, type Manifest } from '../../src/pipeline/run';
@@ -117,14 +117,25 @@ describe('pipeline on a generated pilot', () => {
     expect(value).toBeGreaterThan(0.9);
   });
 
+  const files = (root: string): string[] => readdirSync(root).flatMap((f) => (statSync(join(root, f)).isDirectory() ? files(join(root, f)).map((x) => join(f, x)) : [f]));
+  const expectSameTables = (other: string) => {
+    const tables = files(out).filter((f) => f.endsWith('.csv')).sort();
+    expect(tables.length).toBeGreaterThan(10);
+    expect(files(other).filter((f) => f.endsWith('.csv')).sort()).toEqual(tables);
+    for (const f of tables) expect(readFileSync(join(other, f)).equals(readFileSync(join(out, f))), f).toBe(true);
+  };
+
   it('gives byte-identical outputs for the same input and config', async () => {
     const again = join(tempDir('soo-e2e-'), 'out');
     await runPipeline({ data, out: again, config: resolveConfig({}), log: silent });
-    const files = (root: string): string[] => readdirSync(root).flatMap((f) => (statSync(join(root, f)).isDirectory() ? files(join(root, f)).map((x) => join(f, x)) : [f]));
-    const tables = files(out).filter((f) => f.endsWith('.csv')).sort();
-    expect(tables.length).toBeGreaterThan(10);
-    expect(files(again).filter((f) => f.endsWith('.csv')).sort()).toEqual(tables);
-    for (const f of tables) expect(readFileSync(join(again, f)).equals(readFileSync(join(out, f))), f).toBe(true);
+    expectSameTables(again);
+  });
+
+  it('gives the full run\'s bytes again when re-run from a persisted step with the same config', async () => {
+    const again = join(tempDir('soo-e2e-'), 'out');
+    cpSync(out, again, { recursive: true });
+    await runPipeline({ data: '/nonexistent', out: again, config: resolveConfig({}), from: 'network', log: silent });
+    expectSameTables(again);
   });
 
   it('re-runs segmentation from the persisted mart when a threshold changes', async () => {
