@@ -133,13 +133,13 @@ function productFit(line: GenLine): Record<string, number> {
 class Injector {
   broken: Record<string, Record<string, number>> = {};
   /** Where each broken row lands: its 1-based data row in its file, as the quarantine must report it. */
-  readonly positions: string[] = [];
+  readonly positions: { file: string; row: number; kind: string }[] = [];
   constructor(readonly rng: Rng, readonly rate: number) {}
   /** Counts a broken row that is written to `sink` next, as exactly one row. */
   count(sink: CsvSink, file: string, kind: string): void {
     const f = (this.broken[file] ??= {});
     f[kind] = (f[kind] ?? 0) + 1;
-    this.positions.push(`${file},${sink.rows + 1},${kind}`);
+    this.positions.push({ file, row: sink.rows + 1, kind });
   }
   /** Whether to break a row now; small reference files get ten times the rate so each kind appears. */
   due(multiplier = 1): boolean {
@@ -485,8 +485,9 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   const summary: GenerateSummary = { accounts: nAccounts, lines: lineCounter, rows, broken: inj.broken };
   const brokenRows = ['file,kind,rows', ...Object.entries(inj.broken).flatMap(([file, kinds]) => Object.entries(kinds).sort().map(([k, n]) => `${file},${k},${n}`)).sort()];
   writeFileSync(join(truthDir, 'broken_rows.csv'), brokenRows.join('\n') + '\n');
-  const byRow = (a: string, b: string) => { const [fa, ra] = a.split(','); const [fb, rb] = b.split(','); return fa < fb ? -1 : fa > fb ? 1 : Number(ra) - Number(rb); };
-  writeFileSync(join(truthDir, 'broken_row_numbers.csv'), ['file,source_row,kind', ...[...inj.positions].sort(byRow)].join('\n') + '\n');
+  // Each file's rows are recorded in the order written, so a stable sort by file keeps them by row.
+  const positions = [...inj.positions].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  writeFileSync(join(truthDir, 'broken_row_numbers.csv'), ['file,source_row,kind', ...positions.map((p) => `${p.file},${p.row},${p.kind}`)].join('\n') + '\n');
   writeFileSync(join(truthDir, 'summary.json'), JSON.stringify({ seed, days, scale, start, ...summary }, null, 2) + '\n');
   return summary;
 }

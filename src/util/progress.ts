@@ -4,6 +4,7 @@
  */
 export class Progress {
   private last = 0;
+  private drawn = false;
   constructor(private readonly label: string, private readonly stream: NodeJS.WriteStream = process.stderr) {}
 
   update(done: number, total: number, unit: string): void {
@@ -20,6 +21,7 @@ export class Progress {
     const now = Date.now();
     if (now - this.last < 100 && unfinished) return;
     this.last = now;
+    this.drawn = true;
     const width = 30;
     const filled = Math.round(Math.min(1, Math.max(0, share)) * width);
     this.stream.write(`\r\x1b[K[${this.label}] ${'#'.repeat(filled)}${'.'.repeat(width - filled)} ${text}`);
@@ -27,7 +29,9 @@ export class Progress {
 
   /** Clears the bar, if one was drawn. */
   clear(): void {
-    if (this.stream.isTTY) this.stream.write('\r\x1b[K');
+    if (!this.drawn) return;
+    this.stream.write('\r\x1b[K');
+    this.drawn = false;
   }
 
   done(message: string): void {
