@@ -57,7 +57,7 @@ function critical(options: IntervalOptions): number {
 export function fiellerInterval(input: RatioEstimate, options: Partial<IntervalOptions> = {}): RatioInterval {
   const opts = { ...ROI_DEFAULTS, ...options };
   const { numerator: a, denominator: b, numeratorVariance: va, denominatorVariance: vb, covariance: cov } = input;
-  if (!(va >= 0 && vb >= 0)) throw new SoOError('roi', `variances must be >= 0, got ${va} and ${vb}`);
+  if (va < 0 || vb < 0) throw new SoOError('roi', `variances must be >= 0, got ${va} and ${vb}`);
   const ratio = a / b;
   if (![a, b, va, vb, cov].every(Number.isFinite) || b === 0) return { ratio, low: NaN, high: NaN, bounded: false };
   const c2 = critical(opts) ** 2;
