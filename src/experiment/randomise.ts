@@ -134,3 +134,18 @@ export function assignClusters(units: readonly UnitInCluster[], options: Partial
   const group = new Map(clusters.map((c) => [c.id, c.group]));
   return units.map((u) => ({ id: u.id, cluster: u.cluster, stratum: u.stratum ?? '', group: group.get(u.cluster)! }));
 }
+
+/** A pilot's assignments as rows of the contract's `assignments` file (v2). */
+export function assignmentRows(
+  assignments: readonly Assignment[],
+  campaign: { campaign_id: string; target: 'line' | 'account' },
+): { campaign_id: string; line_id: string; account_id: string; group: Group; stratum: string }[] {
+  if (campaign.target !== 'line' && campaign.target !== 'account') throw new SoOError('randomise', `target must be line or account, got ${campaign.target}`);
+  return assignments.map((a) => ({
+    campaign_id: campaign.campaign_id,
+    line_id: campaign.target === 'line' ? a.id : '',
+    account_id: campaign.target === 'account' ? a.id : '',
+    group: a.group,
+    stratum: a.stratum,
+  }));
+}

@@ -10,7 +10,7 @@ import { fiellerInterval, returnOnInvestment } from '../../src/experiment/roi';
 import { designEffect, minimumDetectableDifference, minimumDetectableEffect, proportionPower, sampleSize } from '../../src/experiment/power';
 import { standardisedMeanDifferences } from '../../src/experiment/balance';
 import { sampleRatioMismatch } from '../../src/experiment/srm';
-import { assignClusters, assignStratified, controlCounts } from '../../src/experiment/randomise';
+import { assignClusters, assignStratified, assignmentRows, controlCounts } from '../../src/experiment/randomise';
 import { benjaminiHochberg } from '../../src/experiment/multiple';
 import { qiniCurve } from '../../src/experiment/qini';
 import { normalQuantile } from '../../src/experiment/normal';
@@ -203,6 +203,7 @@ describe('randomisation', () => {
     expect(assignStratified([...units].reverse()).reverse()).toEqual(a);
     expect(assignStratified(units, { seed: 2 })).not.toEqual(a);
     expect(() => assignStratified([{ id: 'x' }, { id: 'x' }])).toThrow(/segment-of-one\/randomise: unit x appears twice/);
+    expect(assignmentRows(a.slice(0, 1), { campaign_id: 'P1', target: 'line' })).toEqual([{ campaign_id: 'P1', line_id: 'L000', account_id: '', group: a[0].group, stratum: 'A0|band0' }]);
   });
   it('cluster randomisation assigns whole clusters, stratified by a cluster-level stratum', () => {
     const lines = Array.from({ length: 200 }, (_, i) => ({ id: `L${i}`, cluster: `ACC${i % 40}`, stratum: i % 40 < 20 ? 'small' : 'large' }));
