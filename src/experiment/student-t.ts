@@ -39,7 +39,10 @@ export function studentTCdf(t: number, options: StudentTOptions): number {
   if (df > NORMAL_LIMIT) return normalCdf(t);
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
-  const tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
+  const t2 = t * t;
+  // Near t = 0 the argument ν/(ν + t²) is close to 1 and 1 - x would cancel inside the beta function:
+  // use the central probability P(|T| < |t|) = I_{t²/(ν+t²)}(1/2, ν/2) there instead (A&S 26.7.1).
+  const tail = t2 < df ? 0.5 * (1 - regularizedBeta(t2 / (df + t2), 0.5, df / 2)) : 0.5 * regularizedBeta(df / (df + t2), df / 2, 0.5);
   return t < 0 ? tail : 1 - tail;
 }
 
@@ -73,7 +76,7 @@ export function studentTQuantile(p: number, options: StudentTOptions): number {
     else lo = Math.max(lo, t);
     let next = t - f / studentTPdf(t, { df });
     if (!(next > lo && next < hi)) next = Number.isFinite(lo) ? (lo + hi) / 2 : Math.min(2 * t, hi - 1);
-    if (Math.abs(next - t) <= 1e-14 * Math.max(1, Math.abs(t))) {
+    if (Math.abs(next - t) <= 4 * Number.EPSILON * Math.abs(t)) {
       t = next;
       break;
     }
