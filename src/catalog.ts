@@ -1,34 +1,132 @@
 /**
- * The one place that knows where every data set of a run lives (Kedro's catalog).
- * The CLI, the notebooks and the tests all ask here.
+ * The data catalog (Kedro's catalog, dbt's schema files): every data set a run reads or writes, where it
+ * lives under the output folder and, for tables, its columns and types. The types double as schema tests
+ * on every table written and read back (src/io/tables.ts): keys unique and not null, enums within their
+ * values, numbers finite, dates ISO. Steps name data sets; only this module knows paths.
  */
 import { join } from 'node:path';
+import { FEATURES } from './mart/dictionary';
 
-export const STEPS = ['mart', 'network', 'value', 'segments', 'offers', 'report'] as const;
-export type Step = (typeof STEPS)[number];
+export type ColumnType = 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'enum';
 
-export function catalog(out: string) {
+export interface ColumnDef {
+  name: string;
+  type: ColumnType;
+  values?: readonly string[];
+  /** Empty cells allowed (text columns may always be empty unless part of the key). */
+  nullable?: boolean;
+}
+
+interface BaseDataset {
+  /** Path under the output folder. */
+  path: string;
+  description: string;
+  /** Holds real line ids: for the operator's own tools only, never for a report or a slide. */
+  internal?: boolean;
+}
+
+export interface TableDataset extends BaseDataset {
+  kind: 'table';
+  columns: readonly ColumnDef[];
+  /** Columns whose combination is unique and never empty. */
+  key?: readonly string[];
+  /** Further columns allowed after the declared ones (their names come from the config), numbers. */
+  open?: boolean;
+}
+
+export interface OtherDataset extends BaseDataset {
+  /** parquet: a folder of Parquet files that DuckDB reads; json: an object; text: a document. */
+  kind: 'parquet' | 'json' | 'text';
+}
+
+export type Dataset = TableDataset | OtherDataset;
+
+const text = (name: string, nullable = false): ColumnDef => ({ name, type: 'text', nullable });
+const int = (name: string, nullable = false): ColumnDef => ({ name, type: 'integer', nullable });
+const num = (name: string, nullable = false): ColumnDef => ({ name, type: 'number', nullable });
+const bool = (name: string, nullable = false): ColumnDef => ({ name, type: 'boolean', nullable });
+const date = (name: string, nullable = false): ColumnDef => ({ name, type: 'date', nullable });
+const oneOf = (name: string, values: readonly string[], nullable = false): ColumnDef => ({ name, type: 'enum', values, nullable });
+
+export const ROLES = ['hub', 'bridge', 'connector', 'member', 'peripheral'] as const;
+export const AUDIENCES = ['business', 'personal'] as const;
+/** Who is approached: the employer (business line) or the employee (personal line). */
+export const OFFER_CHANNELS = ['employer', 'employee'] as const;
+
+const table = (path: string, description: string, columns: ColumnDef[], key?: string[], extra: Partial<TableDataset> = {}): TableDataset =>
+  ({ kind: 'table', path, description, columns, key, ...extra });
+
+export const DATASETS = {
+  inputs: { kind: 'parquet', path: 'inputs', description: 'Accepted input rows, typed, one Parquet file per input file: what later steps and notebooks query instead of the raw files' },
+  load_summary: { kind: 'json', path: 'inputs/summary.json', description: 'Rows read, accepted and quarantined per input file, with reasons and warnings' },
+  accounts: table('intermediate/accounts.csv', 'Accepted accounts in scope', [
+    text('account_id'), text('account_name'), text('industry', true), int('employees', true), text('region', true),
+  ], ['account_id']),
+  contacts: table('intermediate/contacts.csv', 'Decision makers known at the accounts in scope', [
+    text('account_id'), text('contact_id'), text('role', true), bool('key_player', true),
+    oneOf('dialogue_stage', ['none', 'early', 'mid', 'late', 'sales'], true), date('last_response_date', true),
+  ]),
+  products: table('intermediate/products.csv', 'The offer catalog: the pilot\'s products file or the built-in one', [
+    text('product_id'), text('name'), oneOf('audience', AUDIENCES), num('monthly_price'), num('margin_rate'), text('description', true),
+  ], ['product_id']),
+  holdings: table('intermediate/active_holdings.csv', 'Products each line in scope holds at the end of the observed window', [
+    text('line_id'), text('product_id'),
+  ], ['line_id', 'product_id'], { internal: true }),
+  mart: table('mart/employee_mart.csv', 'Step 1: one row per line, behavioural features (see the dictionary)',
+    FEATURES.map(({ name, type, values }) => ({ name, type, values, nullable: name === 'recharge_channel' })), ['line_id'], { internal: true }),
+  dictionary: table('mart/feature_dictionary.csv', 'Name, unit and definition of every mart column', [text('name'), text('unit'), text('definition')], ['name']),
+  edges: table('mart/call_edges.csv', 'Calls, minutes and SMS from each line to each colleague, counted from out records', [
+    text('account_id'), text('line_id'), text('counterpart_line_id'), int('calls'), num('minutes'), int('sms'),
+  ], ['line_id', 'counterpart_line_id'], { internal: true }),
+  network: table('network/line_network.csv', 'Step 2: centralities, community, role, word-of-mouth seed and advocate per line', [
+    text('line_id'), text('account_id'), int('degree'), num('strength'), num('pagerank'), int('pagerank_rank'), num('betweenness'),
+    text('community'), int('community_size'), int('other_communities'), num('participation'), num('external_share'),
+    int('distinct_external_counterparts'), oneOf('role', ROLES), bool('wom_seed'), bool('advocate'),
+  ], ['line_id'], { internal: true }),
+  ties: table('network/call_ties.csv', 'The internal call graph: one row per pair of colleagues who called or messaged, both directions summed, with its weight', [
+    text('account_id'), text('line_id'), text('other_line_id'), int('calls'), num('minutes'), int('sms'), num('weight'),
+  ], ['line_id', 'other_line_id'], { internal: true }),
+  value: table('value/line_value.csv', 'Step 3: current, potential and influence value per line (currency per month), spend share and tier', [
+    text('line_id'), text('account_id'), num('current_value'), num('potential_value'), num('influence_value'), num('total_value'),
+    num('spend_share'), int('activity_band'), oneOf('value_tier', ['A', 'B', 'C']),
+  ], ['line_id'], { internal: true }),
+  personas: table('segments/line_segments.csv', 'Step 4: the persona of each line and its k-means cluster', [
+    text('line_id'), text('account_id'), text('persona'), text('segment'), int('cluster'),
+  ], ['line_id'], { internal: true }),
+  cluster_profiles: table('segments/cluster_profiles.csv', 'Mean features and main persona of each cluster', [
+    int('cluster'), int('lines'), text('main_persona'), num('main_persona_share'),
+  ], ['cluster'], { open: true }),
+  offers: table('offers/next_best_offers.csv', 'Step 5: up to offers.per_line ranked offers per line', [
+    text('line_id'), text('account_id'), int('rank'), text('product_id'), oneOf('audience', AUDIENCES), oneOf('channel', OFFER_CHANNELS),
+    num('propensity'), num('expected_value'), text('reason'),
+  ], ['line_id', 'rank'], { internal: true }),
+  propensities: table('offers/propensities.csv', 'Every (line, product) pair: held, eligible, how it was scored, propensity', [
+    text('line_id'), text('account_id'), text('product_id'), bool('holds'), bool('eligible'), oneOf('model', ['logistic', 'affinity', 'none']), num('propensity'),
+  ], ['line_id', 'product_id'], { internal: true }),
+  proposals: table('offers/account_proposals.csv', 'Per account, each product and tariff to propose with line counts and expected monthly value', [
+    text('account_id'), oneOf('kind', ['product', 'tariff']), text('item_id'), text('name'), oneOf('audience', AUDIENCES), oneOf('channel', OFFER_CHANNELS),
+    int('lines'), num('share_of_lines'), num('expected_monthly_value'), text('detail'),
+  ], ['account_id', 'kind', 'item_id']),
+  report: { kind: 'text', path: 'report/index.html', description: 'The findings report: self-contained HTML, pseudonyms and aggregates only' },
+} satisfies Record<string, Dataset>;
+
+export type DatasetName = keyof typeof DATASETS;
+
+export function dataset(name: DatasetName): Dataset {
+  return DATASETS[name];
+}
+
+/** Where a data set lives in an output folder. */
+export function datasetPath(out: string, name: DatasetName): string {
+  return join(out, DATASETS[name].path);
+}
+
+/** Files of a run that are not data sets of a step. */
+export function runFiles(out: string) {
   return {
     manifest: join(out, 'run.json'),
     quarantineDir: join(out, 'quarantine'),
+    /** Where DuckDB spills beyond its memory limit; removed after the run. */
     tmpDir: join(out, '.tmp'),
-    /** Validated reference tables, so later steps re-run without the raw inputs. */
-    accounts: join(out, 'intermediate', 'accounts.csv'),
-    holdings: join(out, 'intermediate', 'active_holdings.csv'),
-    products: join(out, 'intermediate', 'products.csv'),
-    contacts: join(out, 'intermediate', 'contacts.csv'),
-    mart: join(out, 'mart', 'employee_mart.csv'),
-    dictionary: join(out, 'mart', 'feature_dictionary.csv'),
-    edges: join(out, 'mart', 'call_edges.csv'),
-    network: join(out, 'network', 'line_network.csv'),
-    value: join(out, 'value', 'line_value.csv'),
-    segments: join(out, 'segments', 'line_segments.csv'),
-    clusterProfiles: join(out, 'segments', 'cluster_profiles.csv'),
-    offers: join(out, 'offers', 'next_best_offers.csv'),
-    propensities: join(out, 'offers', 'propensities.csv'),
-    proposals: join(out, 'offers', 'account_proposals.csv'),
-    report: join(out, 'report', 'index.html'),
   };
 }
-
-export type Catalog = ReturnType<typeof catalog>;

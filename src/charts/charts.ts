@@ -7,6 +7,8 @@ import type { ColumnTable } from 'arquero';
 import { Plot, renderPlot } from './render';
 import type { AccountLayout } from '../network/layout';
 import { groupBy } from '../util/stats';
+import { PERSONAS } from '../personas/vocabulary';
+import { ROLES } from '../catalog';
 
 export interface ChartOptions {
   /** Heading drawn above the chart. */
@@ -18,9 +20,7 @@ export interface ChartOptions {
   accountNames?: Map<string, string>;
 }
 
-export const PERSONAS = ['executive', 'international', 'road_warrior', 'office', 'strict_business', 'data_user', 'light_user', 'mixed'];
 const PERSONA_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#bab0ac'];
-export const ROLES = ['hub', 'bridge', 'connector', 'member', 'peripheral'];
 const ROLE_COLOURS = ['#d62728', '#9467bd', '#ff7f0e', '#7f7f7f', '#c7c7c7'];
 
 /** Account labels: the display name, with the id where two accounts share a name (charts group by label). */
@@ -60,12 +60,12 @@ function stackedByAccount(table: ColumnTable, column: string, options: ChartOpti
 }
 
 /** Persona mix per account: share of lines in each persona (or model cluster). */
-export function personaMixChart(segments: ColumnTable, options: ChartOptions & { by?: 'segment' | 'cluster' } = {}): string {
-  const by = options.by ?? 'segment';
-  const categories = (segments.array(by) as unknown[]).map(String);
-  return by === 'segment'
-    ? stackedByAccount(segments, by, options, { share: true, color: personaScale(categories), order: PERSONAS })
-    : stackedByAccount(segments, by, options, { share: true, color: { legend: true, type: 'categorical' } });
+export function personaMixChart(personas: ColumnTable, options: ChartOptions & { by?: 'persona' | 'cluster' } = {}): string {
+  const by = options.by ?? 'persona';
+  const categories = (personas.array(by) as unknown[]).map(String);
+  return by === 'persona'
+    ? stackedByAccount(personas, by, options, { share: true, color: personaScale(categories), order: [...PERSONAS] })
+    : stackedByAccount(personas, by, options, { share: true, color: { legend: true, type: 'categorical' } });
 }
 
 /** Spend concentration: share of an account's spend carried by its top lines (one curve per account). */
@@ -100,7 +100,7 @@ export function valueConcentrationChart(value: ColumnTable, options: ChartOption
 
 /** Network roles per account: how many hubs, bridges, connectors, members and peripheral lines. */
 export function roleMixChart(network: ColumnTable, options: ChartOptions = {}): string {
-  return stackedByAccount(network, 'role', options, { share: false, color: { domain: ROLES, range: ROLE_COLOURS, legend: true }, order: ROLES });
+  return stackedByAccount(network, 'role', options, { share: false, color: { domain: [...ROLES], range: ROLE_COLOURS, legend: true }, order: [...ROLES] });
 }
 
 /** The internal call graph as a node-link diagram: links by weight, nodes sized by PageRank. */
@@ -117,7 +117,7 @@ export function callGraphChart(layout: AccountLayout, options: ChartOptions & { 
     y: { axis: null },
     r: { range: [2, 12] },
     color: colorBy === 'role'
-      ? { domain: ROLES, range: ROLE_COLOURS, legend: true }
+      ? { domain: [...ROLES], range: ROLE_COLOURS, legend: true }
       : { domain: communities.slice(0, 10), scheme: 'tableau10', unknown: '#ccc', legend: true },
     marks: [
       Plot.link(layout.links, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#999', strokeOpacity: 0.25, strokeWidth: 0.7 }),
@@ -155,7 +155,7 @@ export function featureHistogram(table: ColumnTable, options: ChartOptions & { f
     height: options.height ?? 300,
     x: { label: options.log ? `log10(1 + ${options.feature})` : options.feature },
     y: { label: 'lines' },
-    color: options.by === 'segment' ? personaScale(rows.map((r) => r.group)) : { legend: Boolean(options.by) },
+    color: options.by === 'persona' ? personaScale(rows.map((r) => r.group)) : { legend: Boolean(options.by) },
     marks: [Plot.rectY(rows, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'value', fill: options.by ? 'group' : '#4e79a7', tip: true })), Plot.ruleY([0])],
   });
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * npm run notebooks [-- --data DIR --out DIR]: executes notebooks/01..05 headless
- * (Jupyter nbconvert, tslab kernel) into <out>/notebooks with their outputs, and
- * fails, naming the notebook, cell and message, if any cell errors.
+ * npm run notebooks [-- --data DIR --out DIR --config FILE]: executes notebooks/01..05 headless
+ * (Jupyter nbconvert, tslab kernel). Their steps write into OUT (default outputs/notebooks: never the
+ * CLI's outputs folder), the executed notebooks into OUT/executed; fails, naming the notebook, cell and
+ * message, if any cell errors.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runMain } from './main';
+import { loadConfig } from '../config';
 import { ensureSystem, jupyterNeed, jupyterNotebookNeed } from '../util/system';
 import { ensureBuiltInPilot } from '../generate/pilot';
 import { PARAMS_ENV } from '../notebook/params';
@@ -16,11 +18,13 @@ import { SoOError } from '../util/errors';
 import { ensureKernel, JUPYTER_PATH, notebookErrors, ROOT } from '../notebook/run';
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, setup: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, setup: { type: 'boolean' }, help: { type: 'boolean' } } });
   if (values.help) {
     process.stdout.write([
-      'Usage: npm run notebooks -- [--data DIR] [--out DIR] [--setup]',
-      'Executes notebooks/*.ipynb headless into OUT/notebooks (default data/pilot, outputs).',
+      'Usage: npm run notebooks -- [--data DIR] [--out DIR] [--config FILE] [--setup]',
+      'Executes notebooks/*.ipynb headless. Their steps write into OUT (default outputs/notebooks, so the',
+      'outputs of npm run pipeline stay as they are); the executed notebooks go to OUT/executed.',
+      '  --config FILE   config overrides for every notebook (docs/config.md)',
       '  --setup   only install Jupyter (Debian, as root) and register the tslab kernel, then say how to open the notebooks',
       '',
     ].join('\n'));
@@ -35,12 +39,15 @@ runMain(async () => {
     return;
   }
   const data = resolve(values.data ?? join(ROOT, 'data', 'pilot'));
-  const out = resolve(values.out ?? join(ROOT, 'outputs'));
+  const out = resolve(values.out ?? join(ROOT, 'outputs', 'notebooks'));
+  // Checked here, so a bad file stops before any notebook runs.
+  const config = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) as Record<string, unknown> : {};
+  loadConfig(values.config);
   if (!values.data) await ensureBuiltInPilot(data);
-  const target = join(out, 'notebooks');
+  const target = join(out, 'executed');
   mkdirSync(target, { recursive: true });
   const paramsFile = join(target, 'params.json');
-  writeFileSync(paramsFile, JSON.stringify({ data, out }, null, 2) + '\n');
+  writeFileSync(paramsFile, JSON.stringify({ data, out, config }, null, 2) + '\n');
   const env = { ...process.env, [PARAMS_ENV]: paramsFile, JUPYTER_PATH, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
   const notebooks = readdirSync(join(ROOT, 'notebooks')).filter((f) => /^\d\d_.*\.ipynb$/.test(f)).sort();
   const started = Date.now();

@@ -3,21 +3,26 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
+import { STEPS } from '../pipeline/registry';
 import { BUILT_IN_PILOT_SEED, ensureBuiltInPilot } from '../generate/pilot';
-import { STEPS, type Step } from '../catalog';
 import { runMain } from './main';
 
 const DEFAULT_DATA = 'data/pilot';
+const steps = STEPS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n');
 const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
 
-Runs the five steps (mart, network, value, segments, offers) and the findings report on a pilot data folder.
+Runs the steps on a pilot data folder, in this order:
+${steps}
+
   --data DIR      pilot data folder in the data contract (default ${DEFAULT_DATA};
-                  generated once with seed ${BUILT_IN_PILOT_SEED} when it is the default and absent)
+                  generated once with seed ${BUILT_IN_PILOT_SEED} when it is the default and absent).
+                  With --from, the data of the run continued (giving another folder is an error)
   --out DIR       output folder (default outputs)
   --config FILE   JSON config merged over the defaults (docs/config.md)
-  --from STEP     re-run STEP and the steps after it from the persisted outputs
-                  of the steps before (one of ${STEPS.join(', ')})
-  --until STEP    stop after STEP (default report, the last)
+  --from STEP     run STEP and every step that reads what it writes, from the outputs
+                  of the steps before it in --out
+  --until STEP    run only what STEP needs, up to STEP; outputs of later steps made
+                  stale by this run are removed
   --help          this text
 `;
 
@@ -30,9 +35,10 @@ runMain(async () => {
     return;
   }
   const config = loadConfig(values.config);
-  const data = values.data ?? DEFAULT_DATA;
-  if (!values.data && (values.from ?? 'mart') === 'mart') await ensureBuiltInPilot(data);
+  const out = values.out ?? 'outputs';
+  const data = values.data ?? (values.from ? undefined : DEFAULT_DATA);
+  if (!values.data && !values.from) await ensureBuiltInPilot(DEFAULT_DATA);
   const started = Date.now();
-  await runPipeline({ data, out: values.out ?? 'outputs', config, from: values.from as Step | undefined, until: values.until as Step | undefined });
-  process.stderr.write(`[done] ${((Date.now() - started) / 1000).toFixed(1)}s; outputs in ${values.out ?? 'outputs'}\n`);
+  await runPipeline({ data, out, config, from: values.from, until: values.until });
+  process.stderr.write(`[done] ${((Date.now() - started) / 1000).toFixed(1)}s; outputs in ${out}\n`);
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createRng, deriveSeed, int, logNormal, pick, poisson, weighted, type Rng } from '../util/rng';
 import { CsvSink } from './sink';
 import { COUNTRIES, INDUSTRIES, PERSONAS, PROFILES, REGIONS, type Persona, type PersonaProfile } from './personas';
-import { DEFAULT_PRODUCTS } from '../offers/catalog';
+import { DEFAULT_PRODUCTS } from '../offers/products';
 import { sigmoid } from '../util/stats';
 
 export interface GenerateOptions {

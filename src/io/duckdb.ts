@@ -11,6 +11,13 @@ export interface Db {
   conn: DuckDBConnection;
 }
 
+/** The config's `engine` section. */
+export interface EngineParams {
+  threads: number;
+  /** DuckDB memory ceiling; above it DuckDB spills to the output folder's .tmp. */
+  memory_limit: string;
+}
+
 export interface DbOptions {
   threads?: number;
   memoryLimit?: string;
@@ -93,4 +100,10 @@ export function lit(value: string): string {
 /** Quotes a SQL identifier. */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Drops a table or view by name, whichever it is (DuckDB refuses DROP VIEW on a table). */
+export async function dropRelation(db: Db, name: string): Promise<void> {
+  const rows = await queryRows<{ table_type: string }>(db, `SELECT table_type FROM information_schema.tables WHERE table_name = ${lit(name)}`);
+  for (const r of rows) await run(db, `DROP ${r.table_type === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${ident(name)}`);
 }

@@ -1,30 +1,101 @@
 /**
- * Line-level tables in and out of CSV. Writes are atomic (temporary name, then
- * rename) so a failed run never leaves a half-written table that looks complete.
+ * Catalog tables in and out of CSV, checked against their declared columns on the way out and on the way
+ * back (dbt's schema tests: keys unique and not null, enums within their values, numbers finite, ISO dates).
+ * Writes are atomic (temporary name, then rename) so a failed or killed run never leaves a half-written
+ * table that looks complete. Numbers are rounded to 8 decimals so tables are stable to the byte.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
+import type { ColumnDef, TableDataset } from '../catalog';
 import { round } from '../util/stats';
 import { SoOError } from '../util/errors';
 
-/** Columns read back as text even when they look like numbers (E.164 ids do). */
-const TEXT_COLUMNS = new Set([
-  'line_id', 'account_id', 'counterpart_line_id', 'contact_id', 'plan_id', 'payment_type', 'handset_tier', 'device_type', 'status',
-  'recharge_channel', 'community', 'role', 'segment', 'value_tier', 'product_id', 'audience', 'channel', 'reason', 'model', 'item_id',
-  'kind', 'name', 'detail', 'account_name', 'industry', 'region', 'description', 'dialogue_stage', 'main_segment', 'unit', 'definition',
-]);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export function writeTable(path: string, table: ColumnTable): void {
-  const rounded = table.numRows()
-    ? aq.table(Object.fromEntries(table.columnNames().map((name) => {
-        const values = table.array(name) as unknown[];
-        return [name, Array.from(values, (v) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 8) : v))];
-      })))
-    : table;
-  const csv = aq.toCSV(rounded);
-  writeText(path, csv.endsWith('\n') ? csv : csv + '\n');
+function fail(name: string, message: string): never {
+  throw new SoOError('catalog', `${name}: ${message}`);
+}
+
+/** Checks one value against its column; returns the reason it fails, or undefined. */
+function badValue(col: ColumnDef, v: unknown): string | undefined {
+  if (v === null || v === undefined || v === '') return col.nullable || col.type === 'text' ? undefined : 'is empty';
+  switch (col.type) {
+    case 'integer': return typeof v === 'number' && Number.isInteger(v) ? undefined : `is not an integer (${String(v)})`;
+    case 'number': return typeof v === 'number' && Number.isFinite(v) ? undefined : `is not a finite number (${String(v)})`;
+    case 'boolean': return typeof v === 'boolean' ? undefined : `is not true/false (${String(v)})`;
+    case 'date': return typeof v === 'string' && ISO_DATE.test(v) ? undefined : `is not an ISO date (${String(v)})`;
+    case 'enum': return col.values?.includes(String(v)) ? undefined : `is not one of ${col.values?.join(', ')} (${String(v)})`;
+    case 'text': return typeof v === 'string' ? undefined : `is not text (${String(v)})`;
+  }
+}
+
+/** The schema test of a table against its data set: columns, types, enums, key. */
+export function checkTable(name: string, def: TableDataset, table: ColumnTable): void {
+  const names = table.columnNames();
+  const declared = def.columns.map((c) => c.name);
+  const missing = declared.filter((c) => !names.includes(c));
+  // An empty table built from no rows has no columns; it is written with the declared header.
+  if (table.numRows() === 0 && names.length === 0) return;
+  if (missing.length) fail(name, `lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  const extra = names.filter((c) => !declared.includes(c));
+  if (extra.length && !def.open) fail(name, `has undeclared column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare it in src/catalog.ts)`);
+  const n = table.numRows();
+  for (const col of [...def.columns, ...extra.map((c): ColumnDef => ({ name: c, type: 'number', nullable: true }))]) {
+    const values = table.array(col.name) as ArrayLike<unknown>;
+    for (let i = 0; i < n; i++) {
+      const why = badValue(col, values[i]);
+      if (why) fail(name, `row ${i + 1}: ${col.name} ${why}`);
+    }
+  }
+  if (def.key) {
+    const cols = def.key.map((k) => table.array(k) as ArrayLike<unknown>);
+    const seen = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const parts = cols.map((c) => c[i]);
+      if (parts.some((p) => p === null || p === undefined || p === '')) fail(name, `row ${i + 1}: key ${def.key.join(', ')} is empty`);
+      const k = parts.join('\u0000');
+      if (seen.has(k)) fail(name, `row ${i + 1}: key ${def.key.join(', ')} = ${parts.join(', ')} is not unique`);
+      seen.add(k);
+    }
+  }
+}
+
+/** A table with the declared columns and no rows: what a step's empty output is handed on as. */
+export function emptyOf(def: TableDataset): ColumnTable {
+  return aq.table(Object.fromEntries(def.columns.map((c) => [c.name, []])));
+}
+
+/** CSV text of a table in the declared column order, numbers rounded; the header even without rows. */
+export function tableCsv(def: TableDataset, table: ColumnTable): string {
+  const declared = def.columns.map((c) => c.name);
+  const order = [...declared, ...table.columnNames().filter((c) => !declared.includes(c))];
+  const columns = Object.fromEntries(order.map((name) => {
+    const values = table.columnNames().includes(name) ? Array.from(table.array(name) as ArrayLike<unknown>) : [];
+    return [name, values.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 8) : v))];
+  }));
+  const csv = aq.toCSV(aq.table(columns));
+  return csv.endsWith('\n') ? csv : csv + '\n';
+}
+
+const PARSERS: Record<ColumnDef['type'], (v: string) => unknown> = {
+  text: (v) => v,
+  enum: (v) => v,
+  date: (v) => v,
+  integer: Number,
+  number: Number,
+  boolean: (v) => (v === 'true' ? true : v === 'false' ? false : v),
+};
+
+/** Parses CSV text written by tableCsv back into the same table (dates stay ISO text). */
+export function parseTable(name: string, def: TableDataset, csv: string): ColumnTable {
+  const header = csv.slice(0, csv.indexOf('\n')).split(',');
+  const types = new Map(def.columns.map((c) => [c.name, c.type]));
+  const parse = Object.fromEntries(header.map((c) => [c, PARSERS[types.get(c) ?? (def.open ? 'number' : 'text')]]));
+  const table = aq.fromCSV(csv, { parse });
+  checkTable(name, def, table);
+  return table;
 }
 
 export function writeText(path: string, text: string): void {
@@ -33,10 +104,20 @@ export function writeText(path: string, text: string): void {
   renameSync(path + '.tmp', path);
 }
 
-export function readTable(path: string): ColumnTable {
-  if (!existsSync(path)) throw new SoOError('pipeline', `${path} is missing: run the steps before it first (without --from)`);
-  const text = readFileSync(path, 'utf8');
-  const header = text.slice(0, text.indexOf('\n')).split(',');
-  const parse = Object.fromEntries(header.filter((c) => TEXT_COLUMNS.has(c)).map((c) => [c, (v: string) => v]));
-  return aq.fromCSV(text, { parse });
+/** Checks and writes a table; returns the text written, so a caller can hand on exactly what is on disk. */
+export function writeTable(path: string, name: string, def: TableDataset, table: ColumnTable): string {
+  checkTable(name, def, table);
+  const csv = tableCsv(def, table);
+  writeText(path, csv);
+  return csv;
+}
+
+export function readTable(path: string, name: string, def: TableDataset): ColumnTable {
+  if (!existsSync(path)) throw new SoOError('catalog', `${name} (${path}) is missing: run the step that writes it first`);
+  return parseTable(name, def, readFileSync(path, 'utf8'));
+}
+
+/** Reads any CSV the workspace wrote whose columns are not in the catalog (quarantine files), all as text but numbers. */
+export function readPlainCsv(path: string): ColumnTable {
+  return aq.fromCSV(readFileSync(path, 'utf8'));
 }

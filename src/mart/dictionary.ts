@@ -1,58 +1,67 @@
 /**
- * The feature dictionary: every column of the employee mart with its unit and
- * definition. Written beside the mart and used for labels in reasons and charts.
+ * The feature dictionary: every column of the employee mart with its type, unit and
+ * definition. Written beside the mart, used as the mart's schema in the catalog and
+ * for labels in reasons and charts.
  */
+import type { ColumnType } from '../catalog';
+
 export interface FeatureDef {
   name: string;
+  type: ColumnType;
+  /** Allowed values of an enum column. */
+  values?: readonly string[];
   unit: string;
   definition: string;
+  /** Long-tailed counts and volumes: log1p before standardising (clusters, propensity models). */
+  scale?: 'log';
   /** Short phrase for a value in an offer's reason, e.g. "roams abroad on {v} days". */
   phrase?: string;
 }
 
 export const FEATURES: FeatureDef[] = [
-  { name: 'line_id', unit: 'id', definition: 'The enterprise line (subscription)' },
-  { name: 'account_id', unit: 'id', definition: 'The enterprise account the line belongs to' },
-  { name: 'plan_id', unit: 'code', definition: 'Tariff plan of the line' },
-  { name: 'payment_type', unit: 'category', definition: 'postpaid or prepaid' },
-  { name: 'monthly_fee', unit: 'currency/month', definition: 'Recurring charge of the plan' },
-  { name: 'handset_tier', unit: 'category', definition: 'Device price class (unknown when not given)' },
-  { name: 'device_type', unit: 'category', definition: 'Device kind (unknown when not given)' },
-  { name: 'status', unit: 'category', definition: 'Line status (active when not given)' },
-  { name: 'observed_days', unit: 'days', definition: 'Length of the observation window: first to last event date of the pilot' },
-  { name: 'event_count', unit: 'events', definition: 'All usage records of the line in the window' },
-  { name: 'voice_count', unit: 'calls', definition: 'Voice calls made or received' },
-  { name: 'voice_out_count', unit: 'calls', definition: 'Voice calls made' },
-  { name: 'voice_in_count', unit: 'calls', definition: 'Voice calls received' },
-  { name: 'sms_count', unit: 'messages', definition: 'SMS sent or received', phrase: 'exchanges {v} SMS' },
-  { name: 'data_sessions', unit: 'sessions', definition: 'Data sessions (records of service data)' },
-  { name: 'voice_minutes', unit: 'minutes', definition: 'Minutes of voice calls made or received', phrase: 'talks {v} minutes' },
-  { name: 'voice_out_minutes', unit: 'minutes', definition: 'Minutes of voice calls made' },
-  { name: 'avg_call_seconds', unit: 'seconds', definition: 'Mean duration of a voice call' },
-  { name: 'data_mb', unit: 'MB', definition: 'Mobile data volume (volume_kb / 1024)', phrase: 'uses {v} MB of data' },
-  { name: 'onnet_share', unit: 'share', definition: 'Share of calls and SMS with a party on our network (colleagues included)' },
-  { name: 'offnet_share', unit: 'share', definition: 'Share of calls and SMS with other mobile networks' },
-  { name: 'fixed_share', unit: 'share', definition: 'Share of calls and SMS with fixed lines' },
-  { name: 'international_share', unit: 'share', definition: 'Share of calls and SMS with parties in other countries', phrase: 'has {v} of calls abroad' },
-  { name: 'special_share', unit: 'share', definition: 'Share of calls and SMS with special or premium numbers' },
-  { name: 'internal_share', unit: 'share', definition: 'Share of calls and SMS with lines of the same account', phrase: 'has {v} of calls with colleagues' },
-  { name: 'business_hours_share', unit: 'share', definition: 'Share of calls and SMS on weekdays within business hours (local time, config mart.business_hours_*)' },
-  { name: 'evening_night_share', unit: 'share', definition: 'Share of calls and SMS from mart.evening_start to business_hours_start (local time, any day)', phrase: 'has {v} of calls in the evening or at night' },
-  { name: 'weekend_share', unit: 'share', definition: 'Share of calls and SMS on Saturday or Sunday (local date)', phrase: 'has {v} of calls at weekends' },
-  { name: 'active_days', unit: 'days', definition: 'Days with at least one event' },
-  { name: 'events_per_active_day', unit: 'events/day', definition: 'event_count / active_days' },
-  { name: 'distinct_counterparts', unit: 'parties', definition: 'Distinct parties called or messaged' },
-  { name: 'distinct_internal_counterparts', unit: 'parties', definition: 'Distinct colleagues (lines of the same account) called or messaged' },
-  { name: 'distinct_external_counterparts', unit: 'parties', definition: 'Distinct parties outside the company called or messaged', phrase: 'talks to {v} outside parties' },
-  { name: 'international_countries', unit: 'countries', definition: 'Distinct countries called or messaged' },
-  { name: 'distinct_cells', unit: 'cells', definition: 'Distinct serving cells: a proxy of mobility', phrase: 'moves across {v} cells' },
-  { name: 'roaming_days', unit: 'days', definition: 'Days with at least one event abroad (roaming_country given)', phrase: 'roams abroad on {v} days' },
-  { name: 'roaming_countries', unit: 'countries', definition: 'Distinct countries visited' },
-  { name: 'roaming_events', unit: 'events', definition: 'Events made abroad' },
-  { name: 'charges', unit: 'currency', definition: 'Rated amount beyond the plan in the window' },
-  { name: 'recharge_count', unit: 'top-ups', definition: 'Prepaid top-ups in the window' },
-  { name: 'recharge_amount', unit: 'currency', definition: 'Sum of prepaid top-ups in the window' },
-  { name: 'recharge_channel', unit: 'category', definition: 'Most used top-up channel (ties: alphabetical); empty without top-ups' },
+  { name: 'line_id', type: 'text', unit: 'id', definition: 'The enterprise line (subscription)' },
+  { name: 'account_id', type: 'text', unit: 'id', definition: 'The enterprise account the line belongs to' },
+  { name: 'plan_id', type: 'text', unit: 'code', definition: 'Tariff plan of the line' },
+  { name: 'payment_type', type: 'enum', values: ['postpaid', 'prepaid'], unit: 'category', definition: 'postpaid or prepaid' },
+  { name: 'monthly_fee', type: 'number', unit: 'currency/month', definition: 'Recurring charge of the plan' },
+  { name: 'handset_tier', type: 'enum', values: ['low', 'mid', 'high', 'unknown'], unit: 'category', definition: 'Device price class (unknown when not given)' },
+  { name: 'device_type', type: 'enum', values: ['smartphone', 'feature', 'tablet', 'router', 'unknown'], unit: 'category', definition: 'Device kind (unknown when not given)' },
+  { name: 'status', type: 'enum', values: ['active', 'suspended', 'closed'], unit: 'category', definition: 'Line status (active when not given)' },
+  { name: 'observed_days', type: 'integer', unit: 'days', definition: 'Length of the observation window: first to last event date of the pilot' },
+  { name: 'event_count', type: 'integer', unit: 'events', definition: 'All usage records of the line in the window' },
+  { name: 'voice_count', type: 'integer', unit: 'calls', definition: 'Voice calls made or received' },
+  { name: 'voice_out_count', type: 'integer', unit: 'calls', definition: 'Voice calls made' },
+  { name: 'voice_in_count', type: 'integer', unit: 'calls', definition: 'Voice calls received' },
+  { name: 'sms_count', scale: 'log', type: 'integer', unit: 'messages', definition: 'SMS sent or received', phrase: 'exchanges {v} SMS' },
+  { name: 'data_sessions', type: 'integer', unit: 'sessions', definition: 'Data sessions (records of service data)' },
+  { name: 'voice_minutes', scale: 'log', type: 'number', unit: 'minutes', definition: 'Minutes of voice calls made or received', phrase: 'talks {v} minutes' },
+  { name: 'voice_out_minutes', type: 'number', unit: 'minutes', definition: 'Minutes of voice calls made' },
+  { name: 'avg_call_seconds', type: 'number', unit: 'seconds', definition: 'Mean duration of a voice call' },
+  { name: 'data_mb', scale: 'log', type: 'number', unit: 'MB', definition: 'Mobile data volume (volume_kb / 1024)', phrase: 'uses {v} MB of data' },
+  { name: 'onnet_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS with a party on our network (colleagues included)' },
+  { name: 'offnet_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS with other mobile networks' },
+  { name: 'fixed_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS with fixed lines' },
+  { name: 'international_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS with parties in other countries', phrase: 'has {v} of calls abroad' },
+  { name: 'special_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS with special or premium numbers' },
+  { name: 'internal_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS with lines of the same account', phrase: 'has {v} of calls with colleagues' },
+  { name: 'business_hours_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS on weekdays within business hours (local time, config mart.business_hours_*)' },
+  { name: 'evening_night_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS from mart.evening_start to business_hours_start (local time, any day)', phrase: 'has {v} of calls in the evening or at night' },
+  { name: 'weekend_share', type: 'number', unit: 'share', definition: 'Share of calls and SMS on Saturday or Sunday (local date)', phrase: 'has {v} of calls at weekends' },
+  { name: 'active_days', type: 'integer', unit: 'days', definition: 'Days with at least one event' },
+  { name: 'events_per_active_day', type: 'number', unit: 'events/day', definition: 'event_count / active_days' },
+  { name: 'distinct_counterparts', type: 'integer', unit: 'parties', definition: 'Distinct parties called or messaged' },
+  { name: 'distinct_internal_counterparts', type: 'integer', unit: 'parties', definition: 'Distinct colleagues (lines of the same account) called or messaged' },
+  { name: 'distinct_external_counterparts', scale: 'log', type: 'integer', unit: 'parties', definition: 'Distinct parties outside the company called or messaged', phrase: 'talks to {v} outside parties' },
+  { name: 'international_countries', type: 'integer', unit: 'countries', definition: 'Distinct countries called or messaged' },
+  { name: 'distinct_cells', scale: 'log', type: 'integer', unit: 'cells', definition: 'Distinct serving cells: a proxy of mobility', phrase: 'moves across {v} cells' },
+  { name: 'mobility_radius_km', type: 'number', unit: 'km', definition: 'Radius of gyration of the line\'s events at home whose cell has coordinates in the cells file: how far it moves (0 without two located events or without a cells file)', phrase: 'moves within {v} km' },
+  { name: 'roaming_days', scale: 'log', type: 'integer', unit: 'days', definition: 'Days with at least one event abroad (roaming_country given)', phrase: 'roams abroad on {v} days' },
+  { name: 'roaming_countries', type: 'integer', unit: 'countries', definition: 'Distinct countries visited' },
+  { name: 'roaming_events', type: 'integer', unit: 'events', definition: 'Events made abroad' },
+  { name: 'charges', type: 'number', unit: 'currency', definition: 'Rated amount beyond the plan in the window' },
+  { name: 'recharge_count', type: 'integer', unit: 'top-ups', definition: 'Prepaid top-ups in the window' },
+  { name: 'recharge_amount', type: 'number', unit: 'currency', definition: 'Sum of prepaid top-ups in the window' },
+  { name: 'recharge_channel', type: 'text', unit: 'category', definition: 'Most used top-up channel (ties: alphabetical); empty without top-ups' },
 ];
 
 export function feature(name: string): FeatureDef | undefined {

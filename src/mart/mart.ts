@@ -5,8 +5,19 @@
  */
 import type { ColumnTable } from 'arquero';
 import { lit, queryTable, run, type Db } from '../io/duckdb';
-import type { Config } from '../config';
 import { FEATURES } from './dictionary';
+
+export interface MartParams {
+  /** Account ids to analyse; empty means every account in the pilot. */
+  accounts: string[];
+  business_hours_start: number;
+  business_hours_end: number;
+  /** Evening/night runs from this hour to business_hours_start (local time). */
+  evening_start: number;
+  /** First and last day (YYYY-MM-DD, local date) of the observation window; empty: the first and last event. */
+  window_start: string;
+  window_end: string;
+}
 
 /** Lines in the pilot scope: every accepted line, or those of the configured accounts. */
 export async function scopeLines(db: Db, accounts: string[]): Promise<void> {
@@ -20,6 +31,7 @@ function usageColumns(): string {
   return names.slice(names.indexOf('event_count'), names.indexOf('charges') + 1)
     .map((name) => name === 'events_per_active_day'
       ? 'coalesce(CAST(u.event_count AS DOUBLE) / nullif(u.active_days, 0), 0) AS events_per_active_day'
+      : name === 'mobility_radius_km' ? `coalesce(${RADIUS_SQL}, 0) AS mobility_radius_km`
       : `coalesce(u.${name}, 0) AS ${name}`)
     .join(',\n         ');
 }
@@ -30,17 +42,21 @@ const share = (cond: string) => `coalesce(CAST(count(*) FILTER (comm AND ${cond}
  * SQL of the per-line usage aggregates (events of lines in scope only), with each line's first
  * and last active day, so the observed window needs no second pass over the events.
  */
-export function usageSql(cfg: Config['mart']): string {
+export function usageSql(cfg: MartParams): string {
   const { business_hours_start: bhs, business_hours_end: bhe, evening_start: eve } = cfg;
   return `
   WITH ev AS (
     SELECT e.*, l.account_id,
            e.service IN ('voice', 'sms') AND e.counterpart IS NOT NULL AS comm,
            c.line_id IS NOT NULL AS internal,
-           isodow(e.start_time_local_date) >= 6 AS weekend
-    FROM events e
+           isodow(e.start_time_local_date) >= 6 AS weekend,
+           -- located at home: micro-degrees as integers, so the sums below are exact in any order
+           CAST(round(g.lat * 1e6) AS HUGEINT) AS y, CAST(round(g.lon * 1e6) AS HUGEINT) AS x
+    FROM window_events e
     JOIN pilot_lines l USING (line_id)
     LEFT JOIN pilot_lines c ON c.line_id = e.counterpart AND c.account_id = l.account_id
+    -- an equality join (a condition beside it would make DuckDB compare every pair): abroad joins nothing
+    LEFT JOIN cells g ON g.cell_id = CASE WHEN e.roaming_country IS NULL THEN e.cell_id END
   )
   SELECT line_id,
       min(start_time_local_date) AS first_day,
@@ -74,20 +90,33 @@ export function usageSql(cfg: Config['mart']): string {
       count(DISTINCT roaming_country) AS roaming_countries,
       count(*) FILTER (roaming_country IS NOT NULL) AS roaming_events,
       -- cents keep the sum exact, so parallel aggregation gives the same bytes every run
-      coalesce(sum(CAST(round(charge * 100) AS BIGINT)), 0) / 100.0 AS charges
+      coalesce(sum(CAST(round(charge * 100) AS BIGINT)), 0) / 100.0 AS charges,
+      count(y) AS located, sum(y) AS sy, sum(y * y) AS syy, sum(x) AS sx, sum(x * x) AS sxx
   FROM ev GROUP BY line_id`;
 }
+
+/**
+ * Radius of gyration (Gonzalez, Hidalgo & Barabási 2008) of the line's located events at home, km: the root
+ * mean square distance from their centre, on an equirectangular approximation (fine within a country).
+ * The variances come exactly from integer sums (n·Σy² − (Σy)²), so the result does not depend on the order
+ * DuckDB adds in.
+ */
+const RADIUS_SQL = `CASE WHEN u.located > 1 THEN round(111.32e-6 * sqrt(
+    CAST(u.located * u.syy - u.sy * u.sy AS DOUBLE) / (CAST(u.located AS DOUBLE) * u.located)
+    + (cos(radians(CAST(u.sy AS DOUBLE) / u.located / 1e6)) ^ 2) * CAST(u.located * u.sxx - u.sx * u.sx AS DOUBLE) / (CAST(u.located AS DOUBLE) * u.located)), 3)
+  ELSE 0 END`;
 
 /** SQL of the mart: every line in scope with its usage (table `line_usage`), zeros where it has none. */
 export const MART_SQL = `
   WITH top_ups AS (
     SELECT line_id, count(*) AS recharge_count, sum(CAST(round(amount * 100) AS BIGINT)) / 100.0 AS recharge_amount,
-           arg_max(channel, n_channel || '|' || channel) AS recharge_channel
-    FROM (SELECT line_id, amount, channel, count(*) OVER (PARTITION BY line_id, channel) AS n_channel FROM recharges)
+           -- most used channel; ties to the alphabetically first (counts compared as numbers, not text)
+           arg_min(channel, (-n_channel, channel)) AS recharge_channel
+    FROM (SELECT line_id, amount, channel, count(*) OVER (PARTITION BY line_id, channel) AS n_channel FROM window_recharges)
     GROUP BY line_id
   ),
   window_days AS (
-    SELECT coalesce(date_diff('day', min(first_day), max(last_day)) + 1, 0) AS observed_days FROM line_usage
+    SELECT coalesce(date_diff('day', w.first_day, w.last_day) + 1, 0) AS observed_days FROM observation_window w
   )
   SELECT l.line_id, l.account_id, l.plan_id, l.payment_type, l.monthly_fee,
          coalesce(l.handset_tier, 'unknown') AS handset_tier, coalesce(l.device_type, 'unknown') AS device_type,
@@ -105,7 +134,7 @@ export const EDGES_SQL = `
          count(*) FILTER (e.service = 'voice') AS calls,
          coalesce(sum(e.duration_s) FILTER (e.service = 'voice'), 0) / 60.0 AS minutes,
          count(*) FILTER (e.service = 'sms') AS sms
-  FROM events e
+  FROM window_events e
   JOIN pilot_lines l USING (line_id)
   JOIN pilot_lines c ON c.line_id = e.counterpart AND c.account_id = l.account_id
   WHERE e.direction = 'out' AND e.service IN ('voice', 'sms') AND e.counterpart <> e.line_id
@@ -115,7 +144,7 @@ export const EDGES_SQL = `
 /** Holdings of lines in scope still active at the end of the observed window; ended ones are history. */
 export const ACTIVE_HOLDINGS_SQL = `
   SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
-  WHERE h.end_date IS NULL OR h.end_date > (SELECT max(last_day) FROM line_usage)
+  WHERE h.end_date IS NULL OR h.end_date > (SELECT last_day FROM observation_window)
   GROUP BY ALL ORDER BY ALL`;
 
 export interface MartResult {
@@ -124,9 +153,24 @@ export interface MartResult {
   holdings: ColumnTable;
 }
 
-export async function buildMart(db: Db, config: Config, onProgress?: (percent: number) => void): Promise<MartResult> {
-  await scopeLines(db, config.accounts);
-  await run(db, `CREATE OR REPLACE TEMP TABLE line_usage AS ${usageSql(config.mart)}`, onProgress);
+/**
+ * The observation window: the configured days, or else the first and last event day of the lines in scope;
+ * and the events and top-ups inside it.
+ */
+async function observationWindow(db: Db, p: MartParams): Promise<void> {
+  const bounds = `SELECT min(start_time_local_date) AS first_day, max(start_time_local_date) AS last_day FROM events JOIN pilot_lines USING (line_id)`;
+  await run(db, `CREATE OR REPLACE TEMP TABLE observation_window AS
+    SELECT ${p.window_start ? `DATE ${lit(p.window_start)}` : 'b.first_day'} AS first_day, ${p.window_end ? `DATE ${lit(p.window_end)}` : 'b.last_day'} AS last_day FROM (${bounds}) b`);
+  const inside = (table: string, day: string) => `CREATE OR REPLACE TEMP VIEW window_${table} AS SELECT * FROM ${table}
+    ${p.window_start || p.window_end ? `WHERE ${day} BETWEEN (SELECT first_day FROM observation_window) AND (SELECT last_day FROM observation_window)` : ''}`;
+  await run(db, inside('events', 'start_time_local_date'));
+  await run(db, inside('recharges', 'time_local_date'));
+}
+
+export async function buildMart(db: Db, params: MartParams, onProgress?: (percent: number) => void): Promise<MartResult> {
+  await scopeLines(db, params.accounts);
+  await observationWindow(db, params);
+  await run(db, `CREATE OR REPLACE TEMP TABLE line_usage AS ${usageSql(params)}`, onProgress);
   const mart = await queryTable(db, MART_SQL);
   const edges = await queryTable(db, EDGES_SQL);
   const holdings = await queryTable(db, ACTIVE_HOLDINGS_SQL);

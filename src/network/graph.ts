@@ -34,3 +34,21 @@ export function buildCallGraph(lineIds: readonly string[], edges: readonly CallE
   }
   return graph;
 }
+
+/** One pair of colleagues of the call graph as the network step writes it (network/call_ties.csv). */
+export interface CallTie {
+  account_id: string;
+  line_id: string;
+  other_line_id: string;
+  weight: number;
+}
+
+/** The call graph rebuilt from its ties, for drawing (the weights are the network step's own). */
+export function graphFromTies(lineIds: readonly string[], ties: readonly CallTie[]): Graph {
+  const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  for (const id of lineIds) graph.addNode(id);
+  for (const t of ties) {
+    if (t.weight > 0 && graph.hasNode(t.line_id) && graph.hasNode(t.other_line_id)) graph.addUndirectedEdge(t.line_id, t.other_line_id, { weight: t.weight });
+  }
+  return graph;
+}

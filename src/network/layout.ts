@@ -6,9 +6,8 @@
 import random from 'graphology-layout/random';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import type { ColumnTable } from 'arquero';
-import type { Config } from '../config';
 import { createRng, deriveSeed } from '../util/rng';
-import { buildCallGraph, type CallEdge } from './graph';
+import { graphFromTies, type CallTie } from './graph';
 
 export interface LayoutNode {
   line_id: string;
@@ -41,11 +40,11 @@ export interface LayoutOptions {
 /** Lines of one account with what the drawing shows of them. */
 export type LayoutLine = Omit<LayoutNode, 'x' | 'y'>;
 
-/** Lays out one account from its lines and its call edges (both already restricted to the account). */
-export function layoutLines(lines: readonly LayoutLine[], edges: readonly CallEdge[], accountId: string, config: Config, options: LayoutOptions = {}): AccountLayout {
+/** Lays out one account from its lines and its call ties (both already restricted to the account). */
+export function layoutLines(lines: readonly LayoutLine[], ties: readonly CallTie[], accountId: string, seed: number, options: LayoutOptions = {}): AccountLayout {
   const ids = lines.map((r) => r.line_id).sort();
-  const graph = buildCallGraph(ids, edges, { smsWeight: config.network.sms_weight });
-  random.assign(graph, { rng: createRng(deriveSeed(config.seed, 'layout', accountId)) });
+  const graph = graphFromTies(ids, ties);
+  random.assign(graph, { rng: createRng(deriveSeed(seed, 'layout', accountId)) });
   if (graph.size > 0) {
     forceAtlas2.assign(graph, { iterations: options.iterations ?? 150, settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: false }, getEdgeWeight: 'weight' });
   }
@@ -65,8 +64,8 @@ export function layoutLines(lines: readonly LayoutLine[], edges: readonly CallEd
   return { nodes, links };
 }
 
-/** Lays out one account from the network table and the call edge list (for notebooks: one account at a time). */
-export function layoutAccount(network: ColumnTable, edges: ColumnTable, accountId: string, config: Config, options: LayoutOptions = {}): AccountLayout {
+/** Lays out one account from the network table and the call ties (for notebooks: one account at a time). */
+export function layoutAccount(network: ColumnTable, ties: ColumnTable, accountId: string, seed: number, options: LayoutOptions = {}): AccountLayout {
   const mine = (t: ColumnTable) => t.params({ accountId }).filter((d: { account_id: string }, $: { accountId: string }) => d.account_id === $.accountId).objects();
-  return layoutLines(mine(network) as LayoutLine[], mine(edges) as CallEdge[], accountId, config, options);
+  return layoutLines(mine(network) as LayoutLine[], mine(ties) as CallTie[], accountId, seed, options);
 }

@@ -12,7 +12,6 @@ import pagerank from 'graphology-metrics/centrality/pagerank';
 import betweenness from 'graphology-metrics/centrality/betweenness';
 import louvain from 'graphology-communities-louvain';
 import type Graph from 'graphology';
-import type { Config } from '../config';
 import { createRng, deriveSeed } from '../util/rng';
 import { groupBy, groupIndices, quantile, round } from '../util/stats';
 import { buildCallGraph, type CallEdge } from './graph';
@@ -47,15 +46,32 @@ function renumber(partition: Record<string, number>, nodes: string[]): Map<strin
   return out;
 }
 
-export function analyseAccount(graph: Graph, accountId: string, externalShare: Map<string, number>, externalReach: Map<string, number>, config: Config): LineNetwork[] {
+export interface NetworkParams {
+  /** Edge weight = voice calls + sms_weight x SMS between two lines. */
+  sms_weight: number;
+  louvain_resolution: number;
+  pagerank_alpha: number;
+  hub_pagerank_quantile: number;
+  hub_min_degree: number;
+  bridge_betweenness_quantile: number;
+  /** Guimerà-Amaral participation coefficient a bridge needs: 0 = all ties in its own community. */
+  bridge_min_participation: number;
+  connector_external_share: number;
+  connector_min_external_counterparts: number;
+  peripheral_max_degree: number;
+  /** Advocates: lines in this top quantile of outside reach within their account. */
+  advocate_external_quantile: number;
+}
+
+export function analyseAccount(graph: Graph, accountId: string, externalShare: Map<string, number>, externalReach: Map<string, number>, params: NetworkParams, seed: number): LineNetwork[] {
   const nodes = graph.nodes();
   const n = nodes.length;
   const pr: Record<string, number> = graph.size > 0
-    ? pagerank(graph, { getEdgeWeight: 'weight', alpha: config.network.pagerank_alpha, maxIterations: 1000, tolerance: 1e-10 })
+    ? pagerank(graph, { getEdgeWeight: 'weight', alpha: params.pagerank_alpha, maxIterations: 1000, tolerance: 1e-10 })
     : Object.fromEntries(nodes.map((id) => [id, 1 / n]));
   const bt = betweenness(graph, { getEdgeWeight: null, normalized: true });
   const partition = graph.size > 0
-    ? louvain(graph, { getEdgeWeight: 'weight', resolution: config.network.louvain_resolution, rng: createRng(deriveSeed(config.seed, 'louvain', accountId)) })
+    ? louvain(graph, { getEdgeWeight: 'weight', resolution: params.louvain_resolution, rng: createRng(deriveSeed(seed, 'louvain', accountId)) })
     : Object.fromEntries(nodes.map((id, i) => [id, i]));
   const community = renumber(partition, nodes);
   const sizes = new Map<number, number>();
@@ -92,7 +108,7 @@ export function analyseAccount(graph: Graph, accountId: string, externalShare: M
     };
   });
   [...rows].sort((a, b) => b.pagerank - a.pagerank || (a.line_id < b.line_id ? -1 : 1)).forEach((r, i) => (r.pagerank_rank = i + 1));
-  const roles = assignRoles(rows, config.network);
+  const roles = assignRoles(rows, params);
   rows.forEach((r, i) => (r.role = roles[i]));
   // Word-of-mouth seed: the most central line of each community of three or more.
   const best = new Map<string, LineNetwork>();
@@ -102,36 +118,50 @@ export function analyseAccount(graph: Graph, accountId: string, externalShare: M
     if (!b || r.pagerank > b.pagerank) best.set(r.community, r);
   }
   for (const r of best.values()) r.wom_seed = true;
-  const reachCut = quantile(rows.map((r) => r.distinct_external_counterparts), config.network.advocate_external_quantile);
+  const reachCut = quantile(rows.map((r) => r.distinct_external_counterparts), params.advocate_external_quantile);
   for (const r of rows) r.advocate = r.distinct_external_counterparts > 0 && r.distinct_external_counterparts >= reachCut && r.degree > 0;
   return rows;
 }
 
-/** Step 2: the network table, one row per line of the mart. */
-export function networkStep(mart: ColumnTable, edges: ColumnTable, config: Config, onAccount?: (done: number, total: number) => void): ColumnTable {
+export interface NetworkResult {
+  network: ColumnTable;
+  /** The call graph's edges: one row per pair of colleagues, line_id < other_line_id. */
+  ties: ColumnTable;
+}
+
+/** Step 2: the network table, one row per line of the mart, and the ties of the call graphs. */
+export function analyseNetworks(mart: ColumnTable, edges: ColumnTable, params: NetworkParams, seed: number, onAccount?: (done: number, total: number) => void): NetworkResult {
   const lineIds = mart.array('line_id') as string[];
   const accounts = mart.array('account_id') as string[];
   const internal = mart.array('internal_share') as number[];
   const reach = mart.array('distinct_external_counterparts') as number[];
+  const comms = (mart.array('voice_count') as number[]).map((v, i) => v + (mart.array('sms_count') as number[])[i]);
   const edgesByAccount = groupBy(edges.objects() as unknown as CallEdge[], (e) => e.account_id);
   const externalShare = new Map<string, number>();
   const externalReach = new Map<string, number>();
   lineIds.forEach((id, i) => {
-    externalShare.set(id, 1 - internal[i]);
+    // A line with no calls or SMS talks to no one outside either.
+    externalShare.set(id, comms[i] > 0 ? 1 - internal[i] : 0);
     externalReach.set(id, reach[i]);
   });
   const groups = groupIndices(accounts);
   const rows: LineNetwork[] = [];
+  const ties: Record<string, unknown>[] = [];
   let done = 0;
   for (const [accountId, idx] of groups) {
     const ids = idx.map((i) => lineIds[i]).sort();
-    const graph = buildCallGraph(ids, edgesByAccount.get(accountId) ?? [], { smsWeight: config.network.sms_weight });
-    rows.push(...analyseAccount(graph, accountId, externalShare, externalReach, config));
+    const graph = buildCallGraph(ids, edgesByAccount.get(accountId) ?? [], { smsWeight: params.sms_weight });
+    rows.push(...analyseAccount(graph, accountId, externalShare, externalReach, params, seed));
+    graph.forEachEdge((_e, attr, s, t) => {
+      const [a, b] = s < t ? [s, t] : [t, s];
+      ties.push({ account_id: accountId, line_id: a, other_line_id: b, calls: attr.calls, minutes: round(attr.minutes as number), sms: attr.sms, weight: round(attr.weight as number) });
+    });
     onAccount?.(++done, groups.size);
   }
   const byId = new Map(rows.map((r) => [r.line_id, r]));
   const ordered = lineIds.map((id) => byId.get(id)!);
-  return aq.from(ordered.map((r) => ({
+  ties.sort((x, y) => (x.line_id as string) < (y.line_id as string) ? -1 : x.line_id === y.line_id ? ((x.other_line_id as string) < (y.other_line_id as string) ? -1 : 1) : 1);
+  const network = aq.from(ordered.map((r) => ({
     ...r,
     strength: round(r.strength),
     pagerank: round(r.pagerank, 8),
@@ -139,4 +169,5 @@ export function networkStep(mart: ColumnTable, edges: ColumnTable, config: Confi
     participation: round(r.participation),
     external_share: round(r.external_share),
   })));
+  return { network, ties: aq.from(ties) };
 }

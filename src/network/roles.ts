@@ -7,7 +7,7 @@
  *   peripheral degree <= peripheral_max_degree
  *   member     everyone else
  */
-import type { Config } from '../config';
+import type { NetworkParams } from './network';
 import { quantile } from '../util/stats';
 
 export type Role = 'hub' | 'bridge' | 'connector' | 'peripheral' | 'member';
@@ -22,7 +22,7 @@ export interface RoleInput {
 }
 
 /** Roles of the lines of one account (thresholds are quantiles within the account). */
-export function assignRoles(lines: readonly RoleInput[], options: Config['network']): Role[] {
+export function assignRoles(lines: readonly RoleInput[], options: NetworkParams): Role[] {
   const prCut = quantile(lines.map((l) => l.pagerank), options.hub_pagerank_quantile);
   const btCut = quantile(lines.map((l) => l.betweenness), options.bridge_betweenness_quantile);
   return lines.map((l) => {

@@ -11,11 +11,10 @@ export interface EligibilityLine {
   device_type: string;
 }
 
-const POSTPAID_ONLY = new Set(['ROAM_PACK', 'INTL_PACK', 'DEVICE_UPGRADE', 'FLEET_VPN', 'MOBILE_SECURITY', 'DATA_XL']);
-
 export function eligible(line: EligibilityLine, productId: string, audience: string, holds: boolean): boolean {
   if (holds || line.status !== 'active') return false;
-  if (audience === 'business' && POSTPAID_ONLY.has(productId) && line.payment_type !== 'postpaid') return false;
+  // Every business add-on is billed to the employer on the line's invoice: a prepaid line has none.
+  if (audience === 'business' && line.payment_type !== 'postpaid') return false;
   if (productId === 'DEVICE_UPGRADE' && (line.handset_tier === 'high' || line.device_type === 'router')) return false;
   if (productId === 'DATA_XL' && line.device_type === 'feature') return false;
   return true;

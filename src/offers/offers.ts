@@ -7,17 +7,36 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import type { Config } from '../config';
 import { feature } from '../mart/dictionary';
-import { featureMatrix } from '../segments/features';
+import { featureMatrix } from '../features/matrix';
 import { groupBy, groupIndices, round, sigmoid } from '../util/stats';
-import { PRODUCT_AFFINITY, type Product } from './catalog';
+import { PRODUCT_AFFINITY, type Product } from './products';
 import { eligible } from './eligibility';
 import { fitLogistic, predictLogistic } from './logistic';
 
+export interface Tariff {
+  name: string;
+  monthly_fee: number;
+  /** Personas whose lines the tariff suits. */
+  personas: string[];
+}
+
+export interface OfferParams {
+  per_line: number;
+  min_propensity: number;
+  features: string[];
+  l2: number;
+  iterations: number;
+  /** Below this many holders a product is scored by its affinity rule, not a model. */
+  min_holders: number;
+  proposal_min_propensity: number;
+  /** Tariffs to propose, by plan id. */
+  tariffs: Record<string, Tariff>;
+}
+
 export interface OfferInputs {
   mart: ColumnTable;
-  segments: ColumnTable;
+  personas: ColumnTable;
   products: ColumnTable;
   /** Active holdings: line_id, product_id. */
   holdings: ColumnTable;
@@ -56,11 +75,11 @@ interface Scorer {
   drivers: (i: number) => string[];
 }
 
-function scorer(productId: string, labels: number[], z: number[][], features: string[], config: Config): Scorer {
+function scorer(productId: string, labels: number[], z: number[][], features: string[], cfg: OfferParams): Scorer {
   const holders = labels.reduce((a, b) => a + b, 0);
   const others = labels.length - holders;
-  if (holders >= config.offers.min_holders && others >= config.offers.min_holders) {
-    const model = fitLogistic(z, labels, { l2: config.offers.l2, iterations: config.offers.iterations });
+  if (holders >= cfg.min_holders && others >= cfg.min_holders) {
+    const model = fitLogistic(z, labels, { l2: cfg.l2, iterations: cfg.iterations });
     return {
       model: 'logistic',
       holders,
@@ -85,20 +104,19 @@ function scorer(productId: string, labels: number[], z: number[][], features: st
   };
 }
 
-export function offerStep({ mart, segments, products, holdings }: OfferInputs, config: Config): OfferResult {
-  const cfg = config.offers;
+export function nextBestOffers({ mart, personas, products, holdings }: OfferInputs, cfg: OfferParams): OfferResult {
   const lines = mart.objects() as Record<string, unknown>[];
   const ids = lines.map((l) => l.line_id as string);
   const catalog = products.objects() as unknown as Product[];
   const held = new Set((holdings.objects() as { line_id: string; product_id: string }[]).map((h) => `${h.line_id}|${h.product_id}`));
   const features = cfg.features;
-  const { matrix: z } = featureMatrix(mart, features, config.segments.log_features);
+  const { matrix: z } = featureMatrix(mart, features);
 
   const pairs: Record<string, unknown>[] = [];
   const candidates: Record<string, unknown>[][] = ids.map(() => []);
   for (const product of catalog) {
     const labels = ids.map((id) => (held.has(`${id}|${product.product_id}`) ? 1 : 0));
-    const s = scorer(product.product_id, labels, z, features, config);
+    const s = scorer(product.product_id, labels, z, features, cfg);
     ids.forEach((id, i) => {
       const line = lines[i];
       const ok = eligible(line as never, product.product_id, product.audience, labels[i] === 1);
@@ -131,19 +149,21 @@ export function offerStep({ mart, segments, products, holdings }: OfferInputs, c
   return {
     propensities: aq.from(pairs),
     offers: aq.from(offers),
-    proposals: accountProposals(mart, segments, catalog, offers, config),
+    proposals: accountProposals(mart, personas, catalog, offers, cfg),
   };
 }
 
 /** Per account: each product with the lines it suits, then each tariff with the lines whose persona it fits. */
-export function accountProposals(mart: ColumnTable, segments: ColumnTable, catalog: Product[], offers: Record<string, unknown>[], config: Config): ColumnTable {
+export function accountProposals(mart: ColumnTable, personaTable: ColumnTable, catalog: Product[], offers: Record<string, unknown>[], cfg: OfferParams): ColumnTable {
   const accounts = mart.array('account_id') as string[];
   const plans = mart.array('plan_id') as string[];
   const fees = mart.array('monthly_fee') as number[];
   const payment = mart.array('payment_type') as string[];
-  const personas = segments.array('segment') as string[];
+  // Matched by line id, never by row position: the two tables need not share an order.
+  const personaOf = new Map((personaTable.array('line_id') as string[]).map((id, i) => [id, (personaTable.array('persona') as string[])[i]]));
+  const personas = (mart.array('line_id') as string[]).map((id) => personaOf.get(id) ?? '');
   const linesByAccount = groupIndices(accounts);
-  const strongOffers = groupBy(offers.filter((o) => (o.propensity as number) >= config.offers.proposal_min_propensity), (o) => o.account_id as string);
+  const strongOffers = groupBy(offers.filter((o) => (o.propensity as number) >= cfg.proposal_min_propensity), (o) => o.account_id as string);
   const rows: Record<string, unknown>[] = [];
   for (const account of [...linesByAccount.keys()].sort()) {
     const lines = linesByAccount.get(account)!;
@@ -159,14 +179,14 @@ export function accountProposals(mart: ColumnTable, segments: ColumnTable, catal
         detail: `mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 2)}`,
       });
     }
-    for (const tariff of config.offers.tariffs) {
+    for (const [planId, tariff] of Object.entries(cfg.tariffs)) {
       const idx = lines.filter((i) => payment[i] === 'postpaid' && tariff.personas.includes(personas[i]));
       if (!idx.length) continue;
-      const changing = idx.filter((i) => plans[i] !== tariff.plan_id);
+      const changing = idx.filter((i) => plans[i] !== planId);
       const mix = new Map<string, number>();
       for (const i of idx) mix.set(plans[i], (mix.get(plans[i]) ?? 0) + 1);
       rows.push({
-        account_id: account, kind: 'tariff', item_id: tariff.plan_id, name: tariff.name, audience: 'business', channel: channelOf('business'),
+        account_id: account, kind: 'tariff', item_id: planId, name: tariff.name, audience: 'business', channel: channelOf('business'),
         lines: idx.length, share_of_lines: round(idx.length / total, 4),
         expected_monthly_value: round(changing.reduce((s, i) => s + (tariff.monthly_fee - fees[i]), 0), 2),
         detail: `${changing.length} lines change plan; now on ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}`,

@@ -1,58 +1,79 @@
 /**
- * The pipeline: wires the five steps through the catalog. Step functions are
- * pure (tables in, tables out); this module does the I/O, the timings and the
- * run manifest. `from` re-runs a step and those after it from persisted outputs.
+ * The runner (Kedro's runner with `from_nodes`/`to_nodes`): one loop for every step of the registry.
+ *
+ * - `from`: the step and every step that reads, directly or not, what it writes; `until`: only steps that
+ *   `until` needs. A step that does not run gives its outputs from disk.
+ * - Every output is checked against the catalog and written atomically; an output a later step reads is
+ *   handed on as written (parsed back from its text), so a full run and a run `--from` any step compute
+ *   from the same bytes by construction.
+ * - Before any work: the plan, the inputs it needs from earlier runs, each step's preflight (files,
+ *   headers, configured accounts), a writable output folder. Then the outputs about to be rewritten and
+ *   those made stale by them are removed, so a run that is stopped or killed leaves no table that looks
+ *   current, and run.json says how far it got.
  */
-import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import * as aq from 'arquero';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
-import { catalog, STEPS, type Step } from '../catalog';
-import { DEFAULTS, type Config } from '../config';
-import { closeDb, lit, openDb, queryTable, run, type Db } from '../io/duckdb';
-import { preflight, type InputFile } from '../io/files';
-import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from '../io/load';
-import { fileSpec } from '../io/contract';
-import { readTable, writeTable, writeText } from '../io/tables';
-import { buildMart } from '../mart/mart';
+import { DATASETS, datasetPath, runFiles, type DatasetName, type TableDataset } from '../catalog';
+import type { Config, SectionName } from '../config';
 import { FEATURES } from '../mart/dictionary';
-import { networkStep } from '../network/network';
-import { valueStep } from '../value/value';
-import { segmentStep } from '../segments/segments';
-import { ruleFeatures } from '../segments/personas';
-import { offerStep } from '../offers/offers';
-import { DEFAULT_PRODUCTS } from '../offers/catalog';
+import { ruleFeatures } from '../personas/rules';
+import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
+import { locate } from '../io/files';
+import type { FileCounts } from '../io/load';
+import { inputPath } from '../io/step';
+import { emptyOf, parseTable, readTable, tableCsv, writeTable, writeText } from '../io/tables';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
-import { buildReport } from '../report/report';
-import { pseudonymKey, PSEUDONYM_KEY_ENV } from '../report/privacy';
+import { pseudonymKey } from '../report/privacy';
+import { STEPS, stepByName } from './registry';
+import type { Data, StepContext, StepDef, Tables } from './step';
 
 export interface PipelineOptions {
-  data: string;
+  /** Pilot data folder; needed when the load step runs. With `from`, it must be the folder of the run continued. */
+  data?: string;
   out: string;
   config: Config;
-  from?: Step;
-  /** Last step to run (default: report). Notebooks run one step at a time. */
-  until?: Step;
+  /** Run this step and every step that depends on it. */
+  from?: string;
+  /** Run only what this step needs, up to it. */
+  until?: string;
   /** Progress lines; default stderr. Pass () => {} for silence. */
   log?: (line: string) => void;
+}
+
+export interface StepRecord {
+  status: 'pending' | 'ran' | 'kept' | 'removed';
+  seconds?: number;
+  /** The step's config section as it ran. */
+  config?: unknown;
 }
 
 export interface Manifest {
   completed: boolean;
   error?: string;
   data: string;
-  from: Step;
+  from: string;
+  until: string;
   seed: number;
   config: Config;
   inputs: FileCounts[];
   observed_days?: number;
+  /** Each step: ran in this run, kept from an earlier one, or pending (the run stopped before it). */
+  steps: Record<string, StepRecord>;
+  /** Outputs that are current: rows of each table, bytes of each document. */
   outputs: Record<string, number>;
+  /** Outputs of earlier runs removed because a step they depend on ran again without them. */
+  removed_stale: string[];
+  warnings: string[];
   timings_s: Record<string, number>;
   /** Peak resident memory of the process (JS and DuckDB), MB. */
   peak_rss_mb?: number;
   versions: Record<string, string>;
 }
+
+/** Old step names that still work on the command line. */
+const ALIASES: Record<string, string> = { segments: 'personas' };
 
 function versions(): Record<string, string> {
   const pkg = (name: string) => {
@@ -73,9 +94,8 @@ function versions(): Record<string, string> {
 function checkFeatures(config: Config): void {
   const known = new Set(FEATURES.map((f) => f.name));
   const named: [string, string[]][] = [
-    ['segments.features', config.segments.features],
-    ['segments.log_features', config.segments.log_features],
-    ['segments.personas[].when', ruleFeatures(config.segments.personas)],
+    ['personas.features', config.personas.features],
+    ['personas.rules.*.when', ruleFeatures(Object.values(config.personas.rules))],
     ['offers.features', config.offers.features],
   ];
   for (const [key, list] of named) {
@@ -84,165 +104,276 @@ function checkFeatures(config: Config): void {
   }
 }
 
-/** Step 1 with the loading before it: every table the later steps read, from the pilot files. */
-async function loadAndMart(db: Db, files: InputFile[], options: PipelineOptions, manifest: Manifest, log: (l: string) => void) {
-  const cat = catalog(options.out);
-  rmSync(cat.quarantineDir, { recursive: true, force: true });
-  mkdirSync(cat.quarantineDir, { recursive: true });
-  for (const name of LOAD_ORDER) {
-    const input = files.find((f) => f.name === name);
-    if (!input) {
-      await emptyTable(db, fileSpec(name));
-      if (name === 'products') {
-        const values = DEFAULT_PRODUCTS.map((p) => `(${[p.product_id, p.name, p.audience].map(lit).join(', ')}, ${p.monthly_price}, ${p.margin_rate}, ${lit(p.description)})`).join(', ');
-        await run(db, `INSERT INTO products VALUES ${values}`);
-      }
-      manifest.inputs.push({ file: name, path: null, format: 'absent', read: 0, accepted: 0, quarantined: 0, reasons: {} });
-      continue;
-    }
-    const started = Date.now();
-    const bar = new Progress(`load ${name}`);
-    const counts = await loadFile(db, input, cat.quarantineDir, (p, doing) => bar.percent(p, doing));
-    bar.clear();
-    manifest.inputs.push(counts);
-    log(`[load] ${name}: ${counts.read.toLocaleString('en')} rows read, ${counts.quarantined.toLocaleString('en')} quarantined (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+function stepNamed(name: string, flag: string): StepDef {
+  const step = stepByName(ALIASES[name] ?? name);
+  if (!step) throw new SoOError('pipeline', `${flag} must be one of ${STEPS.map((s) => s.name).join(', ')}, got ${name}`);
+  return step;
+}
+
+/** The steps that write what `step` reads. */
+function upstream(step: StepDef): StepDef[] {
+  return STEPS.filter((s) => s !== step && s.outputs.some((o) => step.inputs.includes(o)));
+}
+
+function closure(start: StepDef, next: (s: StepDef) => StepDef[]): Set<StepDef> {
+  const seen = new Set<StepDef>([start]);
+  const queue = [start];
+  while (queue.length) for (const s of next(queue.pop()!)) if (!seen.has(s)) (seen.add(s), queue.push(s));
+  return seen;
+}
+
+const downstream = (step: StepDef) => STEPS.filter((s) => upstream(s).includes(step));
+
+/** The steps a run takes, in registry order: from `from` down its dependants, up to what `until` needs. */
+export function planSteps(from?: string, until?: string): StepDef[] {
+  let chosen = new Set(from ? closure(stepNamed(from, '--from'), downstream) : STEPS);
+  if (until) {
+    const needed = closure(stepNamed(until, '--until'), upstream);
+    chosen = new Set([...chosen].filter((s) => needed.has(s)));
+    if (!chosen.size) throw new SoOError('pipeline', `--until ${until} is not after --from ${from}: nothing to run`);
   }
-  const bar = new Progress('mart');
-  const { mart, edges, holdings } = await buildMart(db, options.config, (p) => bar.percent(p));
-  bar.clear();
-  manifest.observed_days = (mart.numRows() ? (mart.get('observed_days', 0) as number) : 0);
-  return {
-    mart,
-    edges,
-    holdings,
-    products: await queryTable(db, 'SELECT * FROM products ORDER BY product_id'),
-    accounts: await queryTable(db, 'SELECT * FROM accounts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id'),
-    contacts: await queryTable(db, 'SELECT * FROM contacts WHERE account_id IN (SELECT account_id FROM pilot_lines) ORDER BY account_id, contact_id'),
-  };
+  return STEPS.filter((s) => chosen.has(s));
+}
+
+/** Steps whose outputs a run makes stale: they depend on a step that runs, and do not run themselves. */
+function staleSteps(plan: StepDef[]): StepDef[] {
+  const affected = new Set(plan.flatMap((s) => [...closure(s, downstream)]));
+  return STEPS.filter((s) => affected.has(s) && !plan.includes(s));
+}
+
+function outputKey(name: DatasetName): string {
+  return DATASETS[name].path;
+}
+
+/** Writes a data set as the catalog says; returns its value as a later step must see it (parsed back). */
+function persist(out: string, name: DatasetName, value: Data, reread: boolean): { value: Data; size: number } {
+  const def = DATASETS[name];
+  const path = datasetPath(out, name);
+  switch (def.kind) {
+    case 'table': {
+      // A step's empty output may have no columns at all (built from no rows): it goes on with the declared ones.
+      const given = (value as ColumnTable).numCols() ? (value as ColumnTable) : emptyOf(def);
+      const csv = writeTable(path, name, def, given);
+      return { value: reread ? parseTable(name, def, csv) : given, size: given.numRows() };
+    }
+    case 'json': {
+      const text = JSON.stringify(value, null, 2) + '\n';
+      writeText(path, text);
+      return { value: JSON.parse(text), size: Array.isArray(value) ? value.length : 1 };
+    }
+    case 'text':
+      writeText(path, value as string);
+      return { value, size: Buffer.byteLength(value as string) };
+    case 'parquet':
+      if (!existsSync(path)) throw new SoOError('pipeline', `${name}: the step did not write ${path}`);
+      return { value: path, size: 1 };
+  }
+}
+
+/** A data set of an output folder, read and checked as the catalog declares it. */
+export function readOutput(out: string, name: DatasetName): Data {
+  const def = DATASETS[name];
+  const path = datasetPath(out, name);
+  if (!existsSync(path)) throw new SoOError('pipeline', `${name} (${path}) is missing: run the step that writes it first`);
+  switch (def.kind) {
+    case 'table': return readTable(path, name, def as TableDataset);
+    case 'json': return JSON.parse(readFileSync(path, 'utf8'));
+    case 'text': return readFileSync(path, 'utf8');
+    case 'parquet': return path;
+  }
+}
+
+function removeOutputs(out: string, step: StepDef): void {
+  for (const name of step.outputs) rmSync(datasetPath(out, name), { recursive: true, force: true });
+  if (step.name === 'load') rmSync(runFiles(out).quarantineDir, { recursive: true, force: true });
+}
+
+/** An output folder the run can write: created when absent; a file or a read-only place stops the run here. */
+function checkOutputFolder(out: string): void {
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new SoOError('pipeline', `--out ${out} is a file, not a folder`);
+  try {
+    mkdirSync(out, { recursive: true });
+    const probe = join(out, `.write-test-${process.pid}`);
+    writeFileSync(probe, 'ok');
+    unlinkSync(probe);
+  } catch (e) {
+    throw new SoOError('pipeline', `cannot write to the output folder ${out} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Account ids of the pilot, for preflight checks: from the raw accounts file, or the accepted inputs of an earlier run. */
+async function accountIds(db: () => Promise<Db>, data: string, out: string, loads: boolean): Promise<Set<string>> {
+  const source = loads
+    ? (() => {
+        const hit = locate(data, 'accounts');
+        if (!hit) return undefined;
+        return hit.format === 'parquet' ? `read_parquet(${lit(hit.path)})` : `read_csv(${lit(hit.path)}, header = true, all_varchar = true, ignore_errors = true)`;
+      })()
+    : `read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), 'accounts'))})`;
+  if (!source) return new Set();
+  const rows = await queryRows<{ account_id: string }>(await db(), `SELECT DISTINCT account_id FROM ${source}`);
+  return new Set(rows.map((r) => String(r.account_id)));
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const from = options.from ?? 'mart';
-  const until = options.until ?? 'report';
-  if (!STEPS.includes(from)) throw new SoOError('pipeline', `--from must be one of ${STEPS.join(', ')}, got ${from}`);
-  if (!STEPS.includes(until) || STEPS.indexOf(until) < STEPS.indexOf(from)) {
-    throw new SoOError('pipeline', `--until must be one of ${STEPS.slice(STEPS.indexOf(from)).join(', ')}, got ${until}`);
-  }
-  const config = options.config;
+  const { config, out } = options;
+  const plan = planSteps(options.from, options.until);
   checkFeatures(config);
-  const cat = catalog(options.out);
-  const manifest: Manifest = {
-    completed: false, data: options.data, from, seed: config.seed, config, inputs: [], outputs: {}, timings_s: {}, versions: versions(),
-  };
-  // Everything that can stop the run is checked before the output folder is touched.
-  let files: InputFile[] = [];
-  if (from !== 'mart') {
-    if (!existsSync(cat.manifest)) throw new SoOError('pipeline', `no earlier run in ${options.out}: run without --from first`);
-    const before = JSON.parse(readFileSync(cat.manifest, 'utf8')) as Manifest;
-    manifest.inputs = before.inputs;
-    manifest.observed_days = before.observed_days;
-  } else {
-    files = await preflight(options.data);
-  }
-  mkdirSync(options.out, { recursive: true });
-  writeText(cat.manifest, JSON.stringify(manifest, null, 2) + '\n');
-  const runFrom = (step: Step) => STEPS.indexOf(step) >= STEPS.indexOf(from) && STEPS.indexOf(step) <= STEPS.indexOf(until);
-  const timed = async <T>(step: string, fn: () => Promise<T> | T): Promise<T> => {
-    const started = Date.now();
-    const result = await fn();
-    manifest.timings_s[step] = (Date.now() - started) / 1000;
-    return result;
-  };
-  const output = (key: keyof typeof cat, table: ColumnTable) => {
-    writeTable(cat[key], table);
-    manifest.outputs[cat[key].slice(options.out.length).replace(/^\/+/, '')] = table.numRows();
-  };
-  // A table a later step reads goes on as written (rounded, as text comes back), so a full run
-  // and a run --from that step compute from the same bytes and give the same outputs.
-  const persist = (key: keyof typeof cat, table: ColumnTable): ColumnTable => {
-    output(key, table);
-    return readTable(cat[key]);
-  };
+  const files = runFiles(out);
+  const loads = plan.some((s) => s.name === 'load');
 
-  try {
-    let mart: ColumnTable, edges: ColumnTable;
-    // Read from disk only when a step that runs needs them.
-    let holdings: ColumnTable | undefined, products: ColumnTable | undefined, segments: ColumnTable | undefined;
-    if (runFrom('mart')) {
-      const db = await openDb({ threads: config.load.threads, memoryLimit: config.load.memory_limit, tempDirectory: cat.tmpDir });
-      let loaded: Awaited<ReturnType<typeof loadAndMart>>;
-      try {
-        loaded = await timed('load_and_mart', () => loadAndMart(db, files, options, manifest, log));
-      } finally {
-        closeDb(db);
-        rmSync(cat.tmpDir, { recursive: true, force: true });
+  // The run continued, when it does not start from the raw files.
+  let before: Manifest | undefined;
+  if (existsSync(files.manifest)) {
+    try {
+      before = JSON.parse(readFileSync(files.manifest, 'utf8')) as Manifest;
+    } catch {
+      before = undefined;
+    }
+  }
+  if (!loads && !before) throw new SoOError('pipeline', `no earlier run in ${out}: run without --from first`);
+  if (!loads && options.data !== undefined && before && resolve(before.data) !== resolve(options.data)) {
+    throw new SoOError('pipeline', `--data ${options.data} differs from ${before.data}, the data of the run in ${out} that --from continues: run without --from to analyse ${options.data}`);
+  }
+  const data = loads ? options.data ?? '' : before!.data;
+  if (loads && !data) throw new SoOError('pipeline', 'the load step needs --data');
+
+  // Inputs that no step of this run writes must exist from an earlier run.
+  const written = new Set(plan.flatMap((s) => s.outputs));
+  for (const step of plan) {
+    for (const name of step.inputs) {
+      if (!written.has(name) && !existsSync(datasetPath(out, name))) {
+        const maker = STEPS.find((s) => s.outputs.includes(name));
+        throw new SoOError('pipeline', `${step.name} needs ${DATASETS[name].path} in ${out}, which is missing: run --from ${maker?.name ?? 'load'} first`);
       }
-      for (const key of ['accounts', 'contacts'] as const) output(key, loaded[key]);
-      holdings = persist('holdings', loaded.holdings);
-      products = persist('products', loaded.products);
-      mart = persist('mart', loaded.mart);
-      edges = persist('edges', loaded.edges);
-      output('dictionary', aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))));
-      const events = manifest.inputs.find((f) => f.file === 'events')!;
-      log(`[mart] ${events.accepted.toLocaleString('en')} events -> ${mart.numRows().toLocaleString('en')} lines, ${edges.numRows().toLocaleString('en')} call edges (${manifest.timings_s.load_and_mart.toFixed(1)}s)`);
-    } else {
-      mart = readTable(cat.mart);
-      edges = readTable(cat.edges);
     }
-
-    if (runFrom('network')) {
-      const progress = new Progress('network');
-      const network = await timed('network', () => networkStep(mart, edges, config, (d, t) => progress.update(d, t, 'accounts')));
-      output('network', network);
-      const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count} ${r.role}`).join(', ');
-      progress.clear();
-      log(`[network] ${network.numRows().toLocaleString('en')} lines: ${roles} (${manifest.timings_s.network.toFixed(1)}s)`);
-    }
-
-    if (runFrom('value')) {
-      const inputs = { mart, edges, holdings: (holdings ??= readTable(cat.holdings)) };
-      const value = await timed('value', () => valueStep(inputs, config));
-      output('value', value);
-      log(`[value] ${value.numRows().toLocaleString('en')} lines valued (${manifest.timings_s.value.toFixed(1)}s)`);
-    }
-
-    if (runFrom('segments')) {
-      const result = await timed('segments', () => segmentStep(mart, config));
-      segments = persist('segments', result.segments);
-      output('clusterProfiles', result.profiles);
-      const mix = (segments.groupby('segment').count().orderby(aq.desc('count')).objects() as { segment: string; count: number }[]).map((r) => `${r.count} ${r.segment}`).join(', ');
-      log(`[segments] ${mix} (${manifest.timings_s.segments.toFixed(1)}s)`);
-    }
-
-    if (runFrom('offers')) {
-      const inputs = { mart, segments: segments ?? readTable(cat.segments), products: products ?? readTable(cat.products), holdings: holdings ?? readTable(cat.holdings) };
-      const result = await timed('offers', () => offerStep(inputs, config));
-      output('offers', result.offers);
-      output('propensities', result.propensities);
-      output('proposals', result.proposals);
-      log(`[offers] ${result.offers.numRows().toLocaleString('en')} offers for ${mart.numRows().toLocaleString('en')} lines, ${result.proposals.numRows()} account proposals (${manifest.timings_s.offers.toFixed(1)}s)`);
-    }
-
-    if (runFrom('report')) {
-      const key = pseudonymKey(config.pseudonym_key);
-      if (key === DEFAULTS.pseudonym_key) log(`[report] warning: the default pseudonym key is in use; set ${PSEUDONYM_KEY_ENV} or pseudonym_key per engagement`);
-      const html = await timed('report', () => buildReport({
-        accounts: readTable(cat.accounts), mart, network: readTable(cat.network), value: readTable(cat.value),
-        segments: readTable(cat.segments), proposals: readTable(cat.proposals), edges, inputs: manifest.inputs,
-      }, config, { pseudonymKey: key }));
-      writeText(cat.report, html);
-      manifest.outputs['report/index.html'] = Buffer.byteLength(html);
-      log(`[report] ${cat.report}: ${(Buffer.byteLength(html) / 1024).toFixed(0)} kB (${manifest.timings_s.report.toFixed(1)}s)`);
-    }
-    manifest.completed = true;
-  } catch (e) {
-    manifest.error = (e as Error).message;
-    throw e;
-  } finally {
-    manifest.timings_s.total = Object.values(manifest.timings_s).reduce((a, b) => a + b, 0);
-    manifest.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-    writeText(cat.manifest, JSON.stringify(manifest, null, 2) + '\n');
   }
-  return manifest;
+
+  let db: Db | undefined;
+  const openEngine = async () => (db ??= await openDb({ threads: config.engine.threads, memoryLimit: config.engine.memory_limit, tempDirectory: files.tmpDir }));
+  const plans = new Map<StepDef, unknown>();
+  try {
+    for (const step of plan) {
+      if (!step.preflight) continue;
+      const result = await step.preflight(config[step.name as SectionName], { data, accountIds: () => accountIds(openEngine, data, out, loads) });
+      plans.set(step, result);
+    }
+    checkOutputFolder(out);
+
+    const manifest: Manifest = {
+      completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
+      inputs: loads ? [] : before?.inputs ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
+      removed_stale: [], warnings: [], timings_s: {}, versions: versions(),
+    };
+    const stale = staleSteps(plan);
+    for (const step of STEPS) {
+      const previous = before?.steps?.[step.name];
+      if (plan.includes(step)) manifest.steps[step.name] = { status: 'pending' };
+      else if (!stale.includes(step) && previous && previous.status !== 'pending') {
+        manifest.steps[step.name] = { ...previous, status: 'kept' };
+        for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.outputs[outputKey(name)] = before.outputs[outputKey(name)];
+        const now = JSON.stringify(config[step.name as SectionName]);
+        if (previous.config !== undefined && JSON.stringify(previous.config) !== now) {
+          manifest.warnings.push(`${step.name}: its outputs were made with another ${step.name} config than this run's; run --from ${step.name} to apply it`);
+        }
+      }
+    }
+    for (const step of [...plan, ...stale]) removeOutputs(out, step);
+    for (const step of stale) {
+      manifest.steps[step.name] = { status: 'removed' };
+      for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.removed_stale.push(outputKey(name));
+    }
+    for (const w of manifest.warnings) log(`[pipeline] warning: ${w}`);
+    if (manifest.removed_stale.length) log(`[pipeline] removed outputs made stale by this run: ${manifest.removed_stale.join(', ')}`);
+    const save = () => {
+      manifest.timings_s.total = Object.entries(manifest.timings_s).filter(([k]) => k !== 'total').reduce((a, [, b]) => a + b, 0);
+      manifest.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+      writeText(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+    };
+    save();
+
+    const memory = new Map<DatasetName, Data>();
+    const key = pseudonymKey(config.pseudonym_key);
+    try {
+      for (const [i, step] of plan.entries()) {
+        const later = plan.slice(i + 1);
+        const inputs: Tables = {};
+        for (const name of step.inputs) inputs[name] = memory.get(name) ?? readOutput(out, name);
+        const ctx: StepContext = {
+          seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step),
+          db: openEngine,
+          progress: (label) => new Progress(label),
+          warn: (message) => {
+            manifest.warnings.push(`${step.name}: ${message}`);
+            log(`[${step.name}] warning: ${message}`);
+          },
+        };
+        const started = Date.now();
+        const params = config[step.name as SectionName];
+        const result = await step.run(inputs, params, ctx);
+        for (const name of step.outputs) {
+          if (result[name] === undefined) throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
+          const { value, size } = persist(out, name, result[name]!, later.some((s) => s.inputs.includes(name)));
+          memory.set(name, value);
+          manifest.outputs[outputKey(name)] = size;
+        }
+        const seconds = (Date.now() - started) / 1000;
+        manifest.timings_s[step.name] = seconds;
+        manifest.steps[step.name] = { status: 'ran', seconds, config: params };
+        if (step.name === 'load') manifest.inputs = memory.get('load_summary') as FileCounts[];
+        if (step.name === 'mart') {
+          const mart = memory.get('mart') as ColumnTable;
+          manifest.observed_days = mart.numRows() ? Number(mart.get('observed_days', 0)) : 0;
+        }
+        save();
+        log(`[${step.name}] ${step.describe?.(Object.fromEntries(step.outputs.map((n) => [n, memory.get(n)]))) ?? 'done'} (${seconds.toFixed(1)}s)`);
+      }
+      manifest.completed = true;
+    } catch (e) {
+      manifest.error = (e as Error).message;
+      throw e;
+    } finally {
+      save();
+    }
+    return manifest;
+  } finally {
+    if (db) closeDb(db);
+    // The output folder itself may be what failed (a file, read-only): that error is the one to report.
+    if (existsSync(out) && statSync(out).isDirectory()) rmSync(files.tmpDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs steps in memory on the outputs of an earlier run and returns what they would write, writing
+ * nothing: for an analyst's what-if (a threshold, k) that must not leave the output folder half tuned.
+ * Outputs pass through their CSV text as in a run, so a preview gives a run's values.
+ */
+export async function previewSteps(options: { out: string; config: Config; from: string; until?: string }): Promise<Tables> {
+  const plan = planSteps(options.from, options.until);
+  if (plan.some((s) => s.name === 'load')) throw new SoOError('pipeline', 'a preview starts after the load step (from mart or later)');
+  checkFeatures(options.config);
+  const memory: Tables = {};
+  let db: Db | undefined;
+  const files = runFiles(options.out);
+  try {
+    for (const step of plan) {
+      const inputs: Tables = {};
+      for (const name of step.inputs) inputs[name] = memory[name] ?? readOutput(options.out, name);
+      const ctx: StepContext = {
+        seed: options.config.seed, data: '', out: options.out, log: () => undefined, pseudonymKey: pseudonymKey(options.config.pseudonym_key),
+        db: async () => (db ??= await openDb({ threads: options.config.engine.threads, memoryLimit: options.config.engine.memory_limit, tempDirectory: files.tmpDir })),
+        progress: (label) => new Progress(label),
+        warn: () => undefined,
+      };
+      const result = await step.run(inputs, options.config[step.name as SectionName], ctx);
+      for (const name of step.outputs) {
+        const def = DATASETS[name];
+        memory[name] = def.kind === 'table' ? parseTable(name, def, tableCsv(def, result[name] as ColumnTable)) : result[name];
+      }
+    }
+  } finally {
+    if (db) closeDb(db);
+  }
+  return memory;
 }

@@ -5,19 +5,34 @@
  *                   of the same activity band, less this line's), plus personal_line_value when the
  *                   employee has no personal line with us yet
  *   influence_value influence_damping x sum over colleagues j of (w_ij / strength_j) x current_value_j:
- *                   the spend of the colleagues whose calling runs through this line
+ *                   the spend of the colleagues whose calling runs through this line (w: the call graph's
+ *                   tie weights, network/call_ties.csv, so value and network weigh calls alike)
  *   total_value     current + potential_weight x potential + influence_weight x influence
  *   value_tier      A: the fewest lines that together carry tier_a_share of the account's spend,
  *                   B: up to tier_b_share, C: the rest
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import type { Config } from '../config';
 import { groupIndices, quantile, round } from '../util/stats';
+
+export interface ValueParams {
+  /** Quantile of current value among lines of similar activity that sets their potential. */
+  potential_quantile: number;
+  activity_bands: number;
+  /** Monthly value of a personal line the employee does not yet have with us. */
+  personal_line_value: number;
+  influence_damping: number;
+  potential_weight: number;
+  influence_weight: number;
+  /** Tier A holds the lines that carry the first tier_a_share of an account's value. */
+  tier_a_share: number;
+  tier_b_share: number;
+}
 
 export interface ValueInputs {
   mart: ColumnTable;
-  edges: ColumnTable;
+  /** The call graph's ties (line_id, other_line_id, weight), from the network step. */
+  ties: ColumnTable;
   /** Active holdings: line_id, product_id. */
   holdings: ColumnTable;
 }
@@ -44,8 +59,7 @@ export function spendTiers(spend: readonly number[], tierA: number, tierB: numbe
   return tiers;
 }
 
-export function valueStep({ mart, edges, holdings }: ValueInputs, config: Config): ColumnTable {
-  const cfg = config.value;
+export function computeValue({ mart, ties, holdings }: ValueInputs, cfg: ValueParams): ColumnTable {
   const n = mart.numRows();
   const col = (name: string) => mart.array(name) as number[];
   const ids = mart.array('line_id') as string[];
@@ -68,25 +82,21 @@ export function valueStep({ mart, edges, holdings }: ValueInputs, config: Config
   const headroom = ids.map((_, i) => Math.max(0, (bandTarget.get(bands[i]) ?? 0) - current[i]));
   const potential = ids.map((id, i) => headroom[i] + (personal.has(id) ? 0 : cfg.personal_line_value));
 
-  // Influence through the internal call graph (undirected strengths).
+  // Influence through the internal call graph (undirected strengths); ties of weight 0 carry none.
   const index = new Map(ids.map((id, i) => [id, i]));
-  const smsW = config.network.sms_weight;
-  const pairs = new Map<string, number>();
   const strength = new Float64Array(n);
-  const e = edges.objects() as { line_id: string; counterpart_line_id: string; calls: number; sms: number }[];
-  for (const r of e) {
-    const a = index.get(r.line_id);
-    const b = index.get(r.counterpart_line_id);
-    if (a === undefined || b === undefined || a === b) continue;
-    const w = r.calls + smsW * r.sms;
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-    pairs.set(key, (pairs.get(key) ?? 0) + w);
-    strength[a] += w;
-    strength[b] += w;
+  const pairs: [number, number, number][] = [];
+  const [from, to, weight] = [ties.array('line_id') as string[], ties.array('other_line_id') as string[], ties.array('weight') as number[]];
+  for (let k = 0; k < ties.numRows(); k++) {
+    const a = index.get(from[k]);
+    const b = index.get(to[k]);
+    if (a === undefined || b === undefined || a === b || !(weight[k] > 0)) continue;
+    pairs.push([a, b, weight[k]]);
+    strength[a] += weight[k];
+    strength[b] += weight[k];
   }
   const influence = new Float64Array(n);
-  for (const [key, w] of pairs) {
-    const [a, b] = key.split('|').map(Number);
+  for (const [a, b, w] of pairs) {
     influence[a] += (w / strength[b]) * current[b];
     influence[b] += (w / strength[a]) * current[a];
   }

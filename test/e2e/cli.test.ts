@@ -39,10 +39,10 @@ describe('pipeline CLI', () => {
   });
   it('stops on a config key it does not know', () => {
     const cfg = join(tempDir(), 'config.json');
-    writeFileSync(cfg, JSON.stringify({ segments: { clusters: 5 } }));
+    writeFileSync(cfg, JSON.stringify({ personas: { clusters: 5 } }));
     const r = pipeline('--data', writeMiniPilot(tempDir()), '--config', cfg);
     expect(r.code).toBe(1);
-    expectOneClearLine(r.stderr, /unknown key segments\.clusters/);
+    expectOneClearLine(r.stderr, /unknown key personas\.clusters/);
   });
   it('runs a tiny pilot end to end and records the counts', () => {
     const out = join(tempDir(), 'out');

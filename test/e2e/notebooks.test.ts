@@ -30,12 +30,12 @@ describe('notebooks', () => {
   it('all five run without a failing cell', () => {
     expect(run.stderr).not.toMatch(/failed|did not run/);
     expect(run.status).toBe(0);
-    const executed = readdirSync(join(out, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
-    expect(executed).toEqual(['01_mart.ipynb', '02_networks.ipynb', '03_value.ipynb', '04_segments.ipynb', '05_offers.ipynb']);
+    const executed = readdirSync(join(out, 'executed')).filter((f) => f.endsWith('.ipynb')).sort();
+    expect(executed).toEqual(['01_mart.ipynb', '02_networks.ipynb', '03_value.ipynb', '04_personas.ipynb', '05_offers.ipynb']);
   });
 
-  it.each(['01_mart', '02_networks', '03_value', '04_segments', '05_offers'])('%s has a chart and no error output', (name) => {
-    const path = join(out, 'notebooks', `${name}.ipynb`);
+  it.each(['01_mart', '02_networks', '03_value', '04_personas', '05_offers'])('%s has a chart and no error output', (name) => {
+    const path = join(out, 'executed', `${name}.ipynb`);
     expect(existsSync(path)).toBe(true);
     expect(notebookErrors(path)).toEqual([]);
     expect(svgOutputs(path)).toBeGreaterThanOrEqual(1);

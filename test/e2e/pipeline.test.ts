@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { generatePilot, type GenerateSummary } from '../../src/generate/pilot';
 import { runPipeline, type Manifest } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
-import { catalog } from '../../src/catalog';
-import { readTable } from '../../src/io/tables';
+import { datasetPath, runFiles } from '../../src/catalog';
+import { readPlainCsv } from '../../src/io/tables';
 import { auc } from '../../src/offers/logistic';
 import { adjustedRand, tempDir } from '../helpers';
 
@@ -43,9 +43,9 @@ describe('pipeline on a generated pilot', () => {
   });
 
   it('completes and says so in run.json', () => {
-    const saved = JSON.parse(readFileSync(catalog(out).manifest, 'utf8')) as Manifest;
+    const saved = JSON.parse(readFileSync(runFiles(out).manifest, 'utf8')) as Manifest;
     expect(saved.completed).toBe(true);
-    expect(Object.keys(saved.timings_s)).toEqual(expect.arrayContaining(['load_and_mart', 'network', 'value', 'segments', 'offers', 'total']));
+    expect(Object.keys(saved.timings_s)).toEqual(expect.arrayContaining(['load', 'mart', 'network', 'value', 'personas', 'offers', 'report', 'total']));
   });
 
   it('quarantines exactly the broken rows the generator injected, per file', () => {
@@ -63,7 +63,7 @@ describe('pipeline on a generated pilot', () => {
     for (const counts of manifest.inputs) {
       if (!counts.path) continue;
       const expected = planted.filter((r) => r.file === counts.file).map((r) => Number(r.source_row));
-      const found = readTable(join(catalog(out).quarantineDir, `${counts.file}.csv`)).array('source_row') as number[];
+      const found = readPlainCsv(join(runFiles(out).quarantineDir, `${counts.file}.csv`)).array('source_row') as number[];
       expect([...found], counts.file).toEqual(expected);
     }
     expect(planted.filter((r) => r.file === 'events').length).toBeGreaterThan(300);
@@ -71,24 +71,23 @@ describe('pipeline on a generated pilot', () => {
 
   it('has every line in every per-line table', () => {
     const lines = Object.keys(truth).sort();
-    const cat = catalog(out);
-    for (const path of [cat.mart, cat.network, cat.value, cat.segments]) {
+    for (const path of (['mart', 'network', 'value', 'personas'] as const).map((n) => datasetPath(out, n))) {
       const ids = csv(path).map((r) => r.line_id).sort();
       expect(ids, path).toEqual(lines);
     }
-    const offered = new Set(csv(cat.propensities).map((r) => r.line_id));
+    const offered = new Set(csv(datasetPath(out, 'propensities')).map((r) => r.line_id));
     expect(offered.size).toBe(lines.length);
   });
 
   it('recovers the planted personas well above chance (adjusted Rand index)', () => {
-    const seg = csv(catalog(out).segments);
+    const seg = csv(datasetPath(out, 'personas'));
     const planted = seg.map((r) => truth[r.line_id].persona);
-    expect(adjustedRand(planted, seg.map((r) => r.segment))).toBeGreaterThan(0.7);
+    expect(adjustedRand(planted, seg.map((r) => r.persona))).toBeGreaterThan(0.7);
     expect(adjustedRand(planted, seg.map((r) => r.cluster))).toBeGreaterThan(0.6);
   });
 
   it('ranks planted hubs in the top tenth of their company by PageRank', () => {
-    const net = csv(catalog(out).network);
+    const net = csv(datasetPath(out, 'network'));
     const size = new Map<string, number>();
     for (const r of net) size.set(r.account_id, (size.get(r.account_id) ?? 0) + 1);
     const hubs = net.filter((r) => truth[r.line_id].is_hub === '1');
@@ -98,7 +97,7 @@ describe('pipeline on a generated pilot', () => {
   });
 
   it('labels planted bridges (lines working with a second team) as bridges far above their base rate', () => {
-    const net = csv(catalog(out).network);
+    const net = csv(datasetPath(out, 'network'));
     const planted = net.filter((r) => truth[r.line_id].is_bridge === '1');
     const labelled = net.filter((r) => r.role === 'bridge');
     const found = labelled.filter((r) => truth[r.line_id].is_bridge === '1');
@@ -112,7 +111,7 @@ describe('pipeline on a generated pilot', () => {
 
   it('ranks the likely adopters above the others (AUC over eligible non-holders)', () => {
     const planted = new Map(csv(join(`${data}_truth`, 'products_truth.csv')).map((r) => [`${r.line_id}|${r.product_id}`, r.likely_next === '1']));
-    const scored = csv(catalog(out).propensities).filter((r) => r.holds === 'false' && r.eligible === 'true');
+    const scored = csv(datasetPath(out, 'propensities')).filter((r) => r.holds === 'false' && r.eligible === 'true');
     const value = auc(scored.map((r) => Number(r.propensity)), scored.map((r) => planted.get(`${r.line_id}|${r.product_id}`)!));
     expect(value).toBeGreaterThan(0.9);
   });
@@ -134,20 +133,20 @@ describe('pipeline on a generated pilot', () => {
   it('gives the full run\'s bytes again when re-run from a persisted step with the same config', async () => {
     const again = join(tempDir('soo-e2e-'), 'out');
     cpSync(out, again, { recursive: true });
-    await runPipeline({ data: '/nonexistent', out: again, config: resolveConfig({}), from: 'network', log: silent });
+    await runPipeline({ out: again, config: resolveConfig({}), from: 'network', log: silent });
     expectSameTables(again);
   });
 
   it('re-runs segmentation from the persisted mart when a threshold changes', async () => {
-    const cat = catalog(out);
-    const martBefore = statSync(cat.mart).mtimeMs;
-    const before = readFileSync(cat.segments, 'utf8');
-    const config = resolveConfig({ segments: { k: 4 } });
-    const m = await runPipeline({ data: '/nonexistent', out, config, from: 'segments', log: silent });
+    const [mart, personas] = [datasetPath(out, 'mart'), datasetPath(out, 'personas')];
+    const martBefore = statSync(mart).mtimeMs;
+    const before = readFileSync(personas, 'utf8');
+    const config = resolveConfig({ personas: { k: 4 } });
+    const m = await runPipeline({ out, config, from: 'personas', log: silent });
     expect(m.completed).toBe(true);
-    expect(statSync(cat.mart).mtimeMs).toBe(martBefore);
-    expect(readFileSync(cat.segments, 'utf8')).not.toBe(before);
-    expect(new Set(csv(cat.segments).map((r) => r.cluster))).toEqual(new Set(['1', '2', '3', '4']));
-    expect(Object.keys(m.timings_s)).not.toContain('load_and_mart');
+    expect(statSync(mart).mtimeMs).toBe(martBefore);
+    expect(readFileSync(personas, 'utf8')).not.toBe(before);
+    expect(new Set(csv(personas).map((r) => r.cluster))).toEqual(new Set(['1', '2', '3', '4']));
+    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['offers', 'personas', 'report']);
   });
 });

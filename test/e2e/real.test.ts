@@ -8,10 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { isAbsolute, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { runPipeline } from '../../src/pipeline/run';
+import { readOutput, runPipeline } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
-import { catalog } from '../../src/catalog';
-import { readTable } from '../../src/io/tables';
+
+import type { ColumnTable } from 'arquero';
 import { adjustedRand, tempDir } from '../helpers';
 import { groupBy } from '../../src/util/stats';
 
@@ -42,8 +42,8 @@ describe.each(['email_eu_core', 'copenhagen_cns', 'vast2008_mc3'])('real graph %
     expect(manifest.completed).toBe(true);
     const events = manifest.inputs.find((f) => f.file === 'events')!;
     expect(events.quarantined).toBe(0);
-    const net = readTable(catalog(out).network);
-    const lines = readTable(catalog(out).mart);
+    const net = (readOutput(out, 'network') as ColumnTable);
+    const lines = (readOutput(out, 'mart') as ColumnTable);
     expect(net.numRows()).toBe(lines.numRows());
     const pr = (net.array('pagerank') as number[]).reduce((a, b) => a + b, 0);
     expect(pr).toBeCloseTo(1, 3);
@@ -51,7 +51,7 @@ describe.each(['email_eu_core', 'copenhagen_cns', 'vast2008_mc3'])('real graph %
     expect(roles.has('hub')).toBe(true);
     expect(new Set(net.array('community') as string[]).size).toBeGreaterThan(3);
     // Every exchange appears as an out and an in record: edges come from out records only.
-    const edges = readTable(catalog(out).edges);
+    const edges = (readOutput(out, 'edges') as ColumnTable);
     const outRecords = (edges.array('calls') as number[]).reduce((a, b) => a + b, 0) + (edges.array('sms') as number[]).reduce((a, b) => a + b, 0);
     expect(outRecords * 2).toBeLessThanOrEqual(events.accepted);
   });
@@ -116,7 +116,7 @@ describe('real graph email_eu_core against its department labels', () => {
 
     const out = tempDir('soo-real-dept-');
     await runPipeline({ data: join(REAL, 'email_eu_core', 'data'), out, config: resolveConfig({}), log: () => undefined, until: 'network' });
-    const net = readTable(catalog(out).network).objects() as { line_id: string; community: string }[];
+    const net = (readOutput(out, 'network') as ColumnTable).objects() as { line_id: string; community: string }[];
     const matched = net.filter((r) => match.has(r.line_id));
     const score = adjustedRand(matched.map((r) => r.community), matched.map((r) => department.get(match.get(r.line_id)!)!));
     // measured 0.33 (8 communities against 42 departments); independent labels score 0

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { generatePilot } from '../../src/generate/pilot';
 import { runPipeline } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
-import { catalog } from '../../src/catalog';
+import { datasetPath } from '../../src/catalog';
 import { CHROMIUM, chromiumNeed, ensureSystem } from '../../src/util/system';
 import { tempDir } from '../helpers';
 
@@ -37,7 +37,7 @@ describe('findings report', () => {
     writeFileSync(join(data, 'accounts.csv'), accounts.join('\n'));
     const out = join(dir, 'out');
     await runPipeline({ data, out, config: resolveConfig({ pseudonym_key: 'test-key' }), log: () => undefined });
-    reportPath = catalog(out).report;
+    reportPath = datasetPath(out, 'report');
     html = readFileSync(reportPath, 'utf8');
   });
 
@@ -45,6 +45,13 @@ describe('findings report', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link[^>]+href|src=["']?https?:|@import|url\(/i);
     expect(html).toContain('<svg');
+  });
+
+  it('says which share of the spend tier A carries, as value.tier_a_share sets it, not always half', () => {
+    expect(html).not.toMatch(/carry half of the account's spend/);
+    const shares = [...html.matchAll(/carry (\d+)% of the account's spend \(tier A\)/g)].map((m) => Number(m[1]));
+    expect(shares.length).toBeGreaterThan(0);
+    for (const s of shares) expect(s).toBeGreaterThanOrEqual(50);
   });
 
   it('escapes input strings', () => {

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
 import { callGraphChart, featureHistogram, personaMixChart, proposalChart, roleMixChart, valueConcentrationChart } from '../../src/charts/charts';
 import { layoutAccount } from '../../src/network/layout';
-import { resolveConfig } from '../../src/config';
 import { createRng, pick } from '../../src/util/rng';
 import { escapeHtml, pseudonym } from '../../src/report/privacy';
 
@@ -12,7 +11,7 @@ const personas = ['executive', 'office', 'road_warrior', 'international'];
 const lines = Array.from({ length: 40 }, (_, i) => ({
   line_id: `L${String(i).padStart(3, '0')}`,
   account_id: i < 25 ? 'A1' : 'A2',
-  segment: pick(rng, personas),
+  persona: pick(rng, personas),
   role: pick(rng, ['hub', 'member', 'member', 'connector', 'peripheral']),
   current_value: Math.round(10 + rng() * 90),
   voice_minutes: Math.round(rng() * 2000),
@@ -33,14 +32,14 @@ describe('chart snapshots', () => {
     await expect(roleMixChart(table, { accountNames: names })).toMatchFileSnapshot('../__snapshots__/role-mix.svg');
   });
   it('feature histogram', async () => {
-    await expect(featureHistogram(table, { feature: 'voice_minutes', by: 'segment' })).toMatchFileSnapshot('../__snapshots__/histogram.svg');
+    await expect(featureHistogram(table, { feature: 'voice_minutes', by: 'persona' })).toMatchFileSnapshot('../__snapshots__/histogram.svg');
   });
   it('call graph with a seeded layout', async () => {
     const a1 = table.filter((d: { account_id: string }) => d.account_id === 'A1');
     const ids = a1.array('line_id') as string[];
-    const edges = aq.from(ids.slice(1).map((id, i) => ({ account_id: 'A1', line_id: ids[i % 5], counterpart_line_id: id, calls: 1 + (i % 4), minutes: 3, sms: 0 })));
-    const layout = layoutAccount(a1, edges, 'A1', resolveConfig({}));
-    expect(layoutAccount(a1, edges, 'A1', resolveConfig({}))).toEqual(layout);
+    const ties = aq.from(ids.slice(1).map((id, i) => ({ account_id: 'A1', line_id: ids[i % 5], other_line_id: id, weight: 1 + (i % 4) })));
+    const layout = layoutAccount(a1, ties, 'A1', 42);
+    expect(layoutAccount(a1, ties, 'A1', 42)).toEqual(layout);
     await expect(callGraphChart(layout, { colorBy: 'community' })).toMatchFileSnapshot('../__snapshots__/call-graph.svg');
   });
   it('proposal bars', async () => {

@@ -28,7 +28,7 @@ describe('network metrics and roles', () => {
   const config = resolveConfig({ network: { hub_min_degree: 5 } });
   const { ids, edges } = barbell();
   const graph = buildCallGraph(ids, edges, { smsWeight: 0.5 });
-  const rows = analyseAccount(graph, 'A', new Map(), new Map(), config);
+  const rows = analyseAccount(graph, 'A', new Map(), new Map(), config.network, config.seed);
   const byId = Object.fromEntries(rows.map((r) => [r.line_id, r]));
 
   it('finds the two groups as communities', () => {
@@ -56,7 +56,7 @@ describe('network metrics and roles', () => {
     expect(rows.reduce((s, r) => s + r.pagerank, 0)).toBeCloseTo(1, 6);
   });
   it('is deterministic for a seed', () => {
-    const again = analyseAccount(buildCallGraph(ids, edges, { smsWeight: 0.5 }), 'A', new Map(), new Map(), config);
+    const again = analyseAccount(buildCallGraph(ids, edges, { smsWeight: 0.5 }), 'A', new Map(), new Map(), config.network, config.seed);
     expect(again).toEqual(rows);
   });
 });

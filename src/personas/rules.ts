@@ -1,8 +1,17 @@
 /**
- * Named personas from ordered, configurable rules (config segments.personas):
- * the first rule whose every condition holds names the line; none gives default_persona.
+ * Named personas from ordered, configurable rules (config personas.rules): the first rule whose every
+ * condition holds names the line; none gives default_persona. Rules are a map by rule name, so an
+ * analyst changes, adds (before or after another) or removes one rule at a time (src/config.ts).
  */
-import type { Op, PersonaRule } from '../config';
+export type Op = '>=' | '<=' | '>' | '<' | '==';
+export const OPS: readonly Op[] = ['>=', '<=', '>', '<', '=='];
+
+/** A rule matches when every condition holds. */
+export interface PersonaRule {
+  persona: string;
+  description: string;
+  when: Record<string, [Op, number]>;
+}
 
 const compare: Record<Op, (a: number, b: number) => boolean> = {
   '>=': (a, b) => a >= b,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
-import { clusterLines } from '../../src/segments/kmeans';
-import { featureMatrix } from '../../src/segments/features';
-import { persona } from '../../src/segments/personas';
+import { clusterLines } from '../../src/personas/kmeans';
+import { featureMatrix } from '../../src/features/matrix';
+import { persona } from '../../src/personas/rules';
 import { resolveConfig } from '../../src/config';
 import { createRng, normal } from '../../src/util/rng';
 
@@ -25,16 +25,18 @@ describe('k-means', () => {
 
 describe('features and personas', () => {
   it('standardises columns and logs long tails', () => {
-    const t = aq.table({ a: [1, 2, 3], b: [0, 0, 0], c: [0, 9, 99] });
-    const { matrix } = featureMatrix(t, ['a', 'b', 'c'], ['c']);
+    // roaming_days is long-tailed in the dictionary (scale: log); the others are not.
+    const t = aq.table({ a: [1, 2, 3], b: [0, 0, 0], roaming_days: [0, 9, 99] });
+    const { matrix } = featureMatrix(t, ['a', 'b', 'roaming_days']);
     expect(matrix.map((r) => r[0])).toEqual([-1, 0, 1]);
     expect(matrix.every((r) => r[1] === 0)).toBe(true);
     expect(matrix[1][2]).toBeCloseTo((Math.log(10) - (Math.log(1) + Math.log(10) + Math.log(100)) / 3) / Math.log(10), 6);
   });
   it('names a line by the first rule that matches', () => {
-    const { personas, default_persona } = resolveConfig({}).segments;
-    expect(persona({ international_share: 0.5, roaming_days: 9 }, personas, default_persona)).toBe('international');
-    expect(persona({ international_share: 0.1, roaming_days: 9 }, personas, default_persona)).toBe('executive');
-    expect(persona({ international_share: 0, roaming_days: 0, voice_out_count: 100, internal_share: 0.1 }, personas, default_persona)).toBe('mixed');
+    const { rules: map, default_persona } = resolveConfig({}).personas;
+    const rules = Object.values(map);
+    expect(persona({ international_share: 0.5, roaming_days: 9 }, rules, default_persona)).toBe('international');
+    expect(persona({ international_share: 0.1, roaming_days: 9 }, rules, default_persona)).toBe('executive');
+    expect(persona({ international_share: 0, roaming_days: 0, voice_out_count: 100, internal_share: 0.1 }, rules, default_persona)).toBe('mixed');
   });
 });

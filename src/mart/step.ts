@@ -1,0 +1,60 @@
+/**
+ * Step 1, the employee data mart, as a step: SQL over the accepted inputs (Parquet, written by the load
+ * step) gives one row per line, the internal call edge list, and the reference tables of the accounts in
+ * scope that later steps read.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { runFiles } from '../catalog';
+import type { StepDef } from '../pipeline/step';
+import { LOAD_ORDER } from '../io/load';
+import { inputPath } from '../io/step';
+import { lit, queryTable, run } from '../io/duckdb';
+import { SoOError } from '../util/errors';
+import { buildMart, type MartParams } from './mart';
+import { FEATURES } from './dictionary';
+
+export type { MartParams };
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const martStep: StepDef<MartParams> = {
+  name: 'mart',
+  summary: 'one row of behavioural features per line, and who calls whom inside each company',
+  section: () => import('./section.js'),
+  inputs: ['inputs'],
+  outputs: ['mart', 'dictionary', 'edges', 'accounts', 'contacts', 'products', 'holdings'],
+  defaults: { accounts: [], business_hours_start: 8, business_hours_end: 18, evening_start: 20, window_start: '', window_end: '' },
+  validate(p, check) {
+    check(p.business_hours_start < p.business_hours_end, 'business_hours_start', 'must be before business_hours_end');
+    for (const key of ['window_start', 'window_end'] as const) check(p[key] === '' || ISO_DAY.test(p[key]), key, 'must be a date YYYY-MM-DD or empty');
+    check(!p.window_start || !p.window_end || p.window_start <= p.window_end, 'window_start', 'must not be after window_end');
+  },
+  async preflight(p, facts) {
+    if (!p.accounts.length) return;
+    const known = await facts.accountIds();
+    const unknown = p.accounts.filter((a) => !known.has(a));
+    if (unknown.length) throw new SoOError('config', `mart.accounts names account${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} accounts)`);
+  },
+  async run(inputs, p, ctx) {
+    const db = await ctx.db();
+    const dir = inputs.inputs as string;
+    for (const name of LOAD_ORDER) await run(db, `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet(${lit(inputPath(dir, name))})`);
+    const bar = ctx.progress('mart');
+    const { mart, edges, holdings } = await buildMart(db, p, (x) => bar.percent(x));
+    bar.clear();
+    if (!mart.numRows()) ctx.warn(`no lines in scope${p.accounts.length ? ` (mart.accounts: ${p.accounts.join(', ')})` : ''}: every later table is empty`);
+    const inScope = 'account_id IN (SELECT account_id FROM pilot_lines)';
+    const outputs: Record<string, ColumnTable> = {
+      mart,
+      edges,
+      holdings,
+      dictionary: aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))),
+      products: await queryTable(db, 'SELECT * FROM products ORDER BY product_id'),
+      accounts: await queryTable(db, `SELECT * FROM accounts WHERE ${inScope} ORDER BY account_id`),
+      contacts: await queryTable(db, `SELECT * FROM contacts WHERE ${inScope} ORDER BY account_id, contact_id`),
+    };
+    return outputs;
+  },
+  describe: (o) => `${(o.mart as ColumnTable).numRows().toLocaleString('en')} lines, ${(o.edges as ColumnTable).numRows().toLocaleString('en')} call edges`,
+};

@@ -1,0 +1,138 @@
+/**
+ * What every report section reads: the run's tables, the lines joined once across steps and grouped by
+ * account, names, formats and the pseudonym key; and the small HTML pieces sections are made of.
+ * Sections (one per step, `section.ts` in the step's folder) turn this into HTML; report.ts composes them.
+ */
+import type { ColumnTable } from 'arquero';
+import type { Tables } from '../pipeline/step';
+import type { FileCounts } from '../io/load';
+import { groupBy } from '../util/stats';
+import { escapeHtml as esc } from './privacy';
+
+export type Row = Record<string, unknown>;
+
+export interface ReportParams {
+  /** Links drawn per call graph (the heaviest), to keep the file light. */
+  max_links: number;
+  /** ISO 4217 code of the accounts' currency, for every money figure. */
+  currency: string;
+  /** BCP 47 locale of numbers and money (e.g. en, de-DE). */
+  locale: string;
+}
+
+export interface ReportFormat {
+  money(v: number): string;
+  pct(v: number): string;
+  int(v: number): string;
+}
+
+export interface ReportView {
+  tables: Tables;
+  table(name: keyof Tables): ColumnTable | undefined;
+  /** One row per line: the mart joined with value, personas and network where those ran. */
+  lines: Row[];
+  byAccount: Map<string, Row[]>;
+  accountIds: string[];
+  info: Map<string, Row>;
+  /** Billing name per account id. */
+  names: Map<string, string>;
+  /** Rows of any table grouped by account, computed once per table. */
+  grouped(name: keyof Tables): Map<string, Row[]>;
+  inputs: FileCounts[];
+  days: number;
+  /** Factor from the observed window to 30 days. */
+  perMonth: number;
+  key: string;
+  /** The run's seed (call graph layouts). */
+  seed: number;
+  params: ReportParams;
+  fmt: ReportFormat;
+}
+
+export function reportFormat(params: ReportParams): ReportFormat {
+  const money = new Intl.NumberFormat(params.locale, { style: 'currency', currency: params.currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
+  const int = new Intl.NumberFormat(params.locale, { maximumFractionDigits: 0 });
+  return {
+    money: (v) => money.format(Math.round(v)),
+    pct: (v) => `${Math.round(v * 100)}%`,
+    int: (v) => int.format(Math.round(v)),
+  };
+}
+
+/** Joins the line-level tables that are present on line_id, mart first. */
+function joinLines(tables: Tables): Row[] {
+  const mart = tables.mart as ColumnTable;
+  const rows = mart.objects() as Row[];
+  for (const name of ['value', 'personas', 'network'] as const) {
+    const t = tables[name] as ColumnTable | undefined;
+    if (!t) continue;
+    const byId = new Map((t.objects() as Row[]).map((r) => [r.line_id as string, r]));
+    for (const r of rows) Object.assign(r, byId.get(r.line_id as string), { line_id: r.line_id, account_id: r.account_id });
+  }
+  return rows;
+}
+
+export function buildView(tables: Tables, params: ReportParams, key: string, seed: number, accounts: readonly string[] = []): ReportView {
+  const scope = new Set(accounts);
+  const inScope = (id: string) => !scope.size || scope.has(id);
+  const info = new Map(((tables.accounts as ColumnTable).objects() as Row[]).filter((a) => inScope(a.account_id as string)).map((a) => [a.account_id as string, a]));
+  const lines = joinLines(tables).filter((r) => inScope(r.account_id as string));
+  const byAccount = groupBy(lines, (r) => r.account_id as string);
+  const days = Number(lines[0]?.observed_days ?? 30) || 30;
+  const cache = new Map<string, Map<string, Row[]>>();
+  return {
+    tables,
+    table: (name) => tables[name] as ColumnTable | undefined,
+    lines,
+    byAccount,
+    accountIds: [...byAccount.keys()].sort(),
+    info,
+    names: new Map([...info].map(([id, a]) => [id, String(a.account_name)])),
+    grouped(name) {
+      let g = cache.get(name);
+      if (!g) {
+        const t = tables[name] as ColumnTable | undefined;
+        g = groupBy(((t?.objects() ?? []) as Row[]).filter((r) => inScope(r.account_id as string)), (r) => r.account_id as string);
+        cache.set(name, g);
+      }
+      return g;
+    },
+    inputs: (tables.load_summary as FileCounts[] | undefined) ?? [],
+    days,
+    perMonth: 30 / days,
+    key,
+    seed,
+    params,
+    fmt: reportFormat(params),
+  };
+}
+
+/** A table; cells given as numbers are escaped here, strings must come escaped (they may hold markup). */
+export function htmlTable(head: string[], rows: (string | number)[][], numeric: boolean[] = []): string {
+  const th = head.map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${typeof c === 'number' ? esc(c) : c}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+export function figure(svg: string, caption: string): string {
+  return `<div class="chart">${svg}<p class="caption">${esc(caption)}</p></div>`;
+}
+
+export function kpi(value: string, label: string): string {
+  return `<div class="kpi"><b>${value}</b>${esc(label)}</div>`;
+}
+
+/** A persona or role name as people read it. */
+export const words = (name: unknown) => esc(String(name).replace(/_/g, ' '));
+
+/**
+ * A step's part of the report. The portfolio table gets one or more columns per step; the portfolio and
+ * each account get the step's own block; the appendix its notes on data and method.
+ */
+export interface ReportSection {
+  kpis?(view: ReportView): string[];
+  overview?: { head: string; numeric?: boolean; cell(view: ReportView, accountId: string): string | number }[];
+  portfolio?(view: ReportView): string;
+  account?(view: ReportView, accountId: string): string;
+  appendix?(view: ReportView): string;
+}
