@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { FEATURES } from './mart/dictionary';
+import { ACCOUNT_FEATURES } from './accounts/mart';
 
 export type ColumnType = 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'enum';
 
@@ -52,6 +53,8 @@ export const ROLES = ['hub', 'bridge', 'connector', 'member', 'peripheral'] as c
 export const AUDIENCES = ['business', 'personal'] as const;
 /** Who is approached: the employer (business line) or the employee (personal line). */
 export const OFFER_CHANNELS = ['employer', 'employee'] as const;
+/** How an account is served. */
+export const CHANNELS = ['digital', 'partner', 'dedicated'] as const;
 
 const table = (path: string, description: string, columns: ColumnDef[], key?: string[], extra: Partial<TableDataset> = {}): TableDataset =>
   ({ kind: 'table', path, description, columns, key, ...extra });
@@ -107,6 +110,17 @@ export const DATASETS = {
     text('account_id'), oneOf('kind', ['product', 'tariff']), text('item_id'), text('name'), oneOf('audience', AUDIENCES), oneOf('channel', OFFER_CHANNELS),
     int('lines'), num('share_of_lines'), num('expected_monthly_value'), text('detail'),
   ], ['account_id', 'kind', 'item_id']),
+  account_mart: table('accounts/account_mart.csv', 'One row per account in scope: size, value, persona mix, network structure, intensities, products (see its dictionary)',
+    ACCOUNT_FEATURES.map(({ name }) => ({ name, type: name === 'account_id' ? 'text' : ['lines', 'size', 'communities'].includes(name) ? 'integer' : name === 'employees' ? 'integer' : 'number', nullable: name === 'employees' })), ['account_id']),
+  account_dictionary: table('accounts/feature_dictionary.csv', 'Name, unit and definition of every account mart column', [text('name'), text('unit'), text('definition')], ['name']),
+  account_segments: table('accounts/account_segments.csv', 'Each account\'s needs segment, service channel with its reason, and its monthly margin net of the cost to serve', [
+    text('account_id'), int('segment_id'), text('segment'), oneOf('channel', CHANNELS), text('channel_reason'), num('spend_per_month'),
+    num('margin_per_month'), num('proposal_margin_per_month'), num('cost_to_serve_per_month'), num('net_margin_per_month'),
+  ], ['account_id']),
+  segment_profiles: table('accounts/segment_profiles.csv', 'Each needs segment: its accounts and the mean of each segmentation feature', [
+    int('segment_id'), text('segment'), int('accounts'),
+  ], ['segment_id'], { open: true }),
+  segment_k_curve: table('accounts/segment_k_curve.csv', 'Mean silhouette of the account segmentation for each k tried: k is where it is highest', [int('k'), num('silhouette')], ['k']),
   report: { kind: 'text', path: 'report/index.html', description: 'The findings report: self-contained HTML, pseudonyms and aggregates only' },
 } satisfies Record<string, Dataset>;
 

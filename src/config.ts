@@ -16,6 +16,7 @@ import type { NetworkParams } from './network/step';
 import type { ValueParams } from './value/step';
 import type { PersonaParams } from './personas/step';
 import type { OfferParams } from './offers/step';
+import type { AccountParams } from './accounts/step';
 import type { ReportParams } from './report/step';
 
 export interface Config {
@@ -30,6 +31,7 @@ export interface Config {
   value: ValueParams;
   personas: PersonaParams;
   offers: OfferParams;
+  accounts: AccountParams;
   report: ReportParams;
 }
 

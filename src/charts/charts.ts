@@ -159,3 +159,18 @@ export function featureHistogram(table: ColumnTable, options: ChartOptions & { f
     marks: [Plot.rectY(rows, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'value', fill: options.by ? 'group' : '#4e79a7', tip: true })), Plot.ruleY([0])],
   });
 }
+
+/** Accounts per service channel, stacked by needs segment. */
+export function channelChart(accountSegments: ColumnTable, options: ChartOptions = {}): string {
+  const rows = (accountSegments.objects() as { channel: string; segment: string }[]).map((r) => ({ channel: r.channel, segment: r.segment }));
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? 200,
+    marginLeft: 90,
+    x: { label: 'accounts' },
+    y: { label: null, domain: ['digital', 'partner', 'dedicated'] },
+    color: { legend: true, type: 'categorical' },
+    marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'channel', fill: 'segment', tip: true })), Plot.ruleX([0])],
+  });
+}

@@ -5,7 +5,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';
-import { clusterLines } from './kmeans';
+import { clusterLines } from '../features/kmeans';
 import { persona, type PersonaRule } from './rules';
 import { round } from '../util/stats';
 
@@ -27,8 +27,7 @@ export interface PersonaResult {
 
 export function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed: number): PersonaResult {
   const rows = mart.objects() as Record<string, unknown>[];
-  const rules = Object.values(cfg.rules);
-  const names = rows.map((r) => persona(r, rules, cfg.default_persona));
+  const names = rows.map((r) => persona(r, cfg.rules, cfg.default_persona));
   const { matrix } = featureMatrix(mart, cfg.features);
   const { clusters } = clusterLines(matrix, { k: cfg.k, restarts: cfg.restarts, maxIterations: cfg.max_iterations, seed });
   const personas = aq.table({

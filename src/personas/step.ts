@@ -3,7 +3,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { assignPersonas, type PersonaParams } from './personas';
-import { OPS } from './rules';
+import { checkRules } from '../features/rules';
 
 export type { PersonaParams };
 
@@ -39,12 +39,8 @@ export const personasStep: StepDef<PersonaParams> = {
     check(Number.isInteger(p.k) && p.k >= 2, 'k', 'must be an integer >= 2');
     check(p.restarts >= 1, 'restarts', 'must be >= 1');
     check(p.features.length > 0, 'features', 'must name at least one mart feature');
-    for (const [name, rule] of Object.entries(p.rules)) {
-      check(typeof rule.persona === 'string' && rule.persona.length > 0, `rules.${name}.persona`, 'must name a persona');
-      for (const [feature, cond] of Object.entries(rule.when)) {
-        check(Array.isArray(cond) && cond.length === 2 && OPS.includes(cond[0]) && typeof cond[1] === 'number', `rules.${name}.when.${feature}`, `must be [op, number] with op one of ${OPS.join(' ')}`);
-      }
-    }
+    for (const [name, rule] of Object.entries(p.rules)) check(typeof rule.persona === 'string' && rule.persona.length > 0, `rules.${name}.persona`, 'must name a persona');
+    checkRules(p.rules, 'rules', check);
   },
   run(inputs, p, ctx) {
     const { personas, profiles } = assignPersonas(inputs.mart as ColumnTable, p, ctx.seed);

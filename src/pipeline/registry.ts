@@ -10,6 +10,7 @@ import { networkStep } from '../network/step';
 import { valueStep } from '../value/step';
 import { personasStep } from '../personas/step';
 import { offersStep } from '../offers/step';
+import { accountsStep } from '../accounts/step';
 import { reportStep } from '../report/step';
 
 export const STEPS: readonly StepDef[] = [
@@ -19,10 +20,9 @@ export const STEPS: readonly StepDef[] = [
   valueStep,
   personasStep,
   offersStep,
+  accountsStep,
   reportStep,
 ];
-
-export type StepName = 'load' | 'mart' | 'network' | 'value' | 'personas' | 'offers' | 'report';
 
 export function stepByName(name: string): StepDef | undefined {
   return STEPS.find((s) => s.name === name);

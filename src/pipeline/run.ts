@@ -17,7 +17,7 @@ import type { ColumnTable } from 'arquero';
 import { DATASETS, datasetPath, runFiles, type DatasetName, type TableDataset } from '../catalog';
 import type { Config, SectionName } from '../config';
 import { FEATURES } from '../mart/dictionary';
-import { ruleFeatures } from '../personas/rules';
+import { ruleFeatures } from '../features/rules';
 import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
 import { locate } from '../io/files';
 import type { FileCounts } from '../io/load';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
-import { clusterLines } from '../../src/personas/kmeans';
+import { clusterLines } from '../../src/features/kmeans';
 import { featureMatrix } from '../../src/features/matrix';
 import { persona } from '../../src/personas/rules';
 import { resolveConfig } from '../../src/config';
@@ -33,8 +33,7 @@ describe('features and personas', () => {
     expect(matrix[1][2]).toBeCloseTo((Math.log(10) - (Math.log(1) + Math.log(10) + Math.log(100)) / 3) / Math.log(10), 6);
   });
   it('names a line by the first rule that matches', () => {
-    const { rules: map, default_persona } = resolveConfig({}).personas;
-    const rules = Object.values(map);
+    const { rules, default_persona } = resolveConfig({}).personas;
     expect(persona({ international_share: 0.5, roaming_days: 9 }, rules, default_persona)).toBe('international');
     expect(persona({ international_share: 0.1, roaming_days: 9 }, rules, default_persona)).toBe('executive');
     expect(persona({ international_share: 0, roaming_days: 0, voice_out_count: 100, internal_share: 0.1 }, rules, default_persona)).toBe('mixed');

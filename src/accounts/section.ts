@@ -1,0 +1,33 @@
+/** The account level in the report: accounts by needs segment and service channel; each account's own. */
+import type { ReportSection, ReportView } from '../report/view';
+import { figure, htmlTable, kpi } from '../report/view';
+import { escapeHtml as esc } from '../report/privacy';
+import { channelChart } from '../charts/charts';
+
+const served = (view: ReportView, id: string) => view.grouped('account_segments').get(id)?.[0];
+
+export const section: ReportSection = {
+  overview: [
+    { head: 'Segment', cell: (view, id) => esc(served(view, id)?.segment ?? '') },
+    { head: 'Channel', cell: (view, id) => esc(served(view, id)?.channel ?? '') },
+  ],
+  portfolio(view) {
+    const segments = view.table('account_segments');
+    if (!segments) return '';
+    const rows = [...view.grouped('account_segments').values()].flat();
+    const loss = rows.filter((r) => Number(r.net_margin_per_month) < 0);
+    const profiles = view.table('segment_profiles');
+    return `<h3>How to serve each account</h3>
+${figure(channelChart(segments, { title: 'Accounts by service channel and needs segment' }), 'Digital self-service, a partner or reseller, or a dedicated account team; colours are the needs segments.')}
+${loss.length ? `<p class="warning">${loss.length} account${loss.length > 1 ? 's cost' : ' costs'} more to serve than ${loss.length > 1 ? 'they bring' : 'it brings'}: ${loss.map((r) => esc(view.names.get(r.account_id as string) ?? r.account_id)).join(', ')}.</p>` : ''}
+${profiles ? htmlTable(['Segment', 'Accounts'], (profiles.objects() as Record<string, unknown>[]).map((p) => [esc(p.segment), Number(p.accounts)]), [false, true]) : ''}`;
+  },
+  account(view, id) {
+    const s = served(view, id);
+    if (!s) return '';
+    const { fmt } = view;
+    return `<h3>How to serve it</h3>
+<div class="kpis">${kpi(esc(s.segment), 'needs segment')}${kpi(esc(s.channel), 'service channel')}${kpi(fmt.money(Number(s.net_margin_per_month)), 'margin / month net of the cost to serve')}</div>
+<p>${esc(s.channel_reason)}. Margin on current spend ${fmt.money(Number(s.margin_per_month))} / month, proposals ${fmt.money(Number(s.proposal_margin_per_month))}, cost to serve ${fmt.money(Number(s.cost_to_serve_per_month))}.</p>`;
+  },
+};
