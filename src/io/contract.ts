@@ -14,6 +14,11 @@ export interface ColumnSpec {
   /** Smallest allowed value; `exclusive` makes it a strict bound. */
   min?: number;
   exclusive?: boolean;
+  /**
+   * Free text: a quoted value may hold line breaks (up to LoadOptions.maxQuotedLines lines).
+   * In every other column a quote must close on its own line (see load.ts, repairQuotes).
+   */
+  multiline?: boolean;
 }
 
 export interface ForeignKey {
@@ -31,6 +36,8 @@ export interface FileSpec {
   /** Column whose values must be unique among accepted rows. */
   key?: string;
   foreignKeys: readonly ForeignKey[];
+  /** For an optional file: what the steps do without it, in one sentence the run prints. */
+  whenAbsent?: string;
 }
 
 const COUNTERPART_RULE = "service IN ('voice', 'sms')";
@@ -40,8 +47,8 @@ export const CONTRACT: readonly FileSpec[] = [
     name: 'accounts', required: true, key: 'account_id', foreignKeys: [],
     columns: [
       { name: 'account_id', type: 'string', required: true },
-      { name: 'account_name', type: 'string', required: true },
-      { name: 'industry', type: 'string', required: false },
+      { name: 'account_name', type: 'string', required: true, multiline: true },
+      { name: 'industry', type: 'string', required: false, multiline: true },
       { name: 'employees', type: 'integer', required: false, min: 0 },
       { name: 'region', type: 'string', required: false },
     ],
@@ -82,6 +89,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'recharges', required: false,
+    whenAbsent: 'no prepaid line has a top-up, so prepaid lines count no top-up spend in their value',
     foreignKeys: [{ column: 'line_id', file: 'lines', ref: 'line_id' }],
     columns: [
       { name: 'line_id', type: 'string', required: true },
@@ -92,17 +100,19 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'products', required: false, key: 'product_id', foreignKeys: [],
+    whenAbsent: 'the built-in catalog (src/offers/catalog.ts) is offered',
     columns: [
       { name: 'product_id', type: 'string', required: true },
       { name: 'name', type: 'string', required: true },
       { name: 'audience', type: 'enum', required: true, values: ['business', 'personal'] },
       { name: 'monthly_price', type: 'decimal', required: true, min: 0 },
       { name: 'margin_rate', type: 'decimal', required: true, min: 0 },
-      { name: 'description', type: 'string', required: false },
+      { name: 'description', type: 'string', required: false, multiline: true },
     ],
   },
   {
     name: 'holdings', required: false,
+    whenAbsent: 'no line holds any product: each product is scored by its behaviour (affinity) rule, and every employee counts as having no personal line with us',
     foreignKeys: [
       { column: 'line_id', file: 'lines', ref: 'line_id' },
       { column: 'product_id', file: 'products', ref: 'product_id' },
@@ -116,6 +126,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'cells', required: false, key: 'cell_id', foreignKeys: [],
+    whenAbsent: 'mobility is measured from the number of distinct cell ids in the events only',
     columns: [
       { name: 'cell_id', type: 'string', required: true },
       { name: 'lat', type: 'decimal', required: true, min: -90 },
@@ -124,11 +135,12 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'contacts', required: false,
+    whenAbsent: "no decision maker is known at any account: every account's relationship stage is no_relationship",
     foreignKeys: [{ column: 'account_id', file: 'accounts', ref: 'account_id' }],
     columns: [
       { name: 'account_id', type: 'string', required: true },
       { name: 'contact_id', type: 'string', required: true },
-      { name: 'role', type: 'string', required: false },
+      { name: 'role', type: 'string', required: false, multiline: true },
       { name: 'key_player', type: 'boolean', required: false },
       { name: 'dialogue_stage', type: 'enum', required: false, values: ['none', 'early', 'mid', 'late', 'sales'] },
       { name: 'last_response_date', type: 'date', required: false },

@@ -1,11 +1,14 @@
 /**
  * Finds the contract's files in a pilot data folder and checks, before any work,
- * that each is readable and has its required columns.
+ * that each is readable, comma-separated, in its encoding, has its required columns
+ * and, for a required file, a data row.
  */
 import { existsSync, statSync, openSync, readSync, closeSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { CONTRACT, headerColumns, type FileName, type FileSpec } from './contract';
+import { encodingOf, LOAD_DEFAULTS, type FileEncoding, type LoadOptions } from './options';
+import { encodingProblem, surveyCsv, type FileSurvey } from './survey';
 import { SoOError } from '../util/errors';
 
 export type FileFormat = 'csv' | 'csv.gz' | 'parquet';
@@ -16,24 +19,22 @@ export interface InputFile {
   format: FileFormat;
   /** Column names as the header gives them (BOM stripped). */
   columns: string[];
+  /** How the CSV text is decoded (LoadOptions.encoding); Parquet text is always UTF-8. */
+  encoding: FileEncoding;
+  /** The byte that ends a CSV line: LF (also in CRLF files) or CR (old Mac files). */
+  lineBreak: 10 | 13;
   /**
-   * For gzip files: a full decompression check running beside the load, since
-   * DuckDB reads a truncated gzip stream up to the break without complaint.
+   * For CSV files: the whole-file check (survey.ts: gzip integrity, encoding, line structure).
+   * It finishes in preflight for small files and runs beside the load for big ones; the loader
+   * awaits it after its scan, since DuckDB reads a truncated gzip stream up to the break
+   * without complaint.
    */
-  integrity?: Promise<void>;
+  integrity?: Promise<FileSurvey>;
 }
 
-/** Decompresses a whole gzip file to nowhere; rejects on a truncated or corrupt stream. */
-export function verifyGzip(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const gunzip = createGunzip();
-    gunzip.on('data', () => undefined);
-    gunzip.on('end', () => resolve());
-    gunzip.on('error', (e) => reject(new SoOError('load', `${path} cannot be read: the gzip stream is truncated or corrupt (${e.message})`)));
-    const source = createReadStream(path);
-    source.on('error', (e) => reject(new SoOError('load', `${path} cannot be read (${e.message})`)));
-    source.pipe(gunzip);
-  });
+/** The whole-file check of a gzip-compressed CSV (the name bench.ts times it by); rejects on a truncated or corrupt stream. */
+export function verifyGzip(path: string): Promise<FileSurvey> {
+  return surveyCsv(path, 'csv.gz');
 }
 
 const FORMATS: FileFormat[] = ['csv', 'csv.gz', 'parquet'];
@@ -80,45 +81,77 @@ export function firstRecord(text: string): string | undefined {
   return undefined;
 }
 
-function parseHeader(text: string, path: string): string[] {
-  const clean = text.replace(/^\uFEFF/, '');
-  const record = firstRecord(clean) ?? clean;
-  if (!record.trim()) throw new SoOError('load', `${path} is empty: it needs a header row`);
-  return splitCsvRecord(record).map((c) => c.trim());
+/** The first bytes of a file's text, and whether they are all of it. */
+interface Head {
+  bytes: Buffer;
+  whole: boolean;
 }
 
-function readPlainHead(path: string, bytes = 65536): string {
+const HEAD_BYTES = 65536;
+
+/** What the head of a CSV file says: its columns, how its lines end, whether a data row follows. */
+interface Header {
+  columns: string[];
+  /** The header record as written (the separator check reads it). */
+  record: string;
+  lineBreak: 10 | 13;
+  /** False only when the whole file was read and nothing but blanks follows the header. */
+  hasRows: boolean;
+}
+
+function parseHeader(head: Head, path: string, encoding: FileEncoding): Header {
+  const b = head.bytes;
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) {
+    throw new SoOError('load', `${path} is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8`);
+  }
+  const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+  if (bom && encoding === 'latin-1') {
+    throw new SoOError('load', `${path} starts with a UTF-8 byte order mark, yet it is to be read as latin-1: drop its latin-1 encoding`);
+  }
+  const clean = b.subarray(bom ? 3 : 0).toString(encoding === 'latin-1' ? 'latin1' : 'utf8');
+  const record = firstRecord(clean) ?? (head.whole ? clean : undefined);
+  if (record === undefined || /[\r\n]/.test(record)) {
+    throw new SoOError('load', `${path}: a quote in the header row is not closed on its line`);
+  }
+  if (!record.trim()) throw new SoOError('load', `${path} is empty: it needs a header row`);
+  const after = clean.slice(record.length);
+  const lineBreak = after[0] === '\r' && after[1] !== '\n' ? 13 : 10;
+  return { columns: splitCsvRecord(record).map((c) => c.trim()), record, lineBreak, hasRows: !head.whole || after.trim() !== '' };
+}
+
+function readPlainHead(path: string): Head {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString('utf8');
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return { bytes: buf.subarray(0, n), whole: n < HEAD_BYTES };
   } finally {
     closeSync(fd);
   }
 }
 
-function readGzipHead(path: string, bytes = 65536): Promise<string> {
+function readGzipHead(path: string): Promise<Head> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     const source = createReadStream(path);
     const gunzip = createGunzip();
-    const finish = (err?: Error) => {
+    const finish = (err?: Error, whole = false) => {
       if (done) return;
       done = true;
       source.destroy();
       gunzip.destroy();
       if (err && size === 0) reject(err);
-      else resolve(Buffer.concat(chunks).toString('utf8'));
+      else resolve({ bytes: Buffer.concat(chunks), whole });
     };
     gunzip.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;
-      if (size >= bytes || firstRecord(Buffer.concat(chunks).toString('utf8')) !== undefined) finish();
+      if (size >= HEAD_BYTES) finish();
     });
-    gunzip.on('end', () => finish());
+    gunzip.on('end', () => finish(undefined, true));
+    // A stream that breaks after its head is the whole-file check's to report.
     gunzip.on('error', (e) => finish(e));
     source.on('error', (e) => finish(e));
     source.pipe(gunzip);
@@ -141,11 +174,24 @@ function checkParquetMagic(path: string): void {
   }
 }
 
+const ENCODINGS: readonly FileEncoding[] = ['utf-8', 'latin-1'];
+
+function checkOptions(options: LoadOptions): void {
+  for (const [file, encoding] of Object.entries(options.encoding ?? {})) {
+    if (!CONTRACT.some((f) => f.name === file)) throw new SoOError('load', `an encoding is given for ${file}, which is no file of the contract`);
+    if (!ENCODINGS.includes(encoding)) throw new SoOError('load', `unknown encoding ${encoding} for ${file} (the CSV reader knows ${ENCODINGS.join(', ')})`);
+  }
+}
+
 /**
- * Checks the data folder: required files exist and every file has its required
- * columns. Parquet columns are read by the loader's own DESCRIBE (see load.ts).
+ * Checks the data folder before any work: required files exist; every CSV file is
+ * comma-separated, not UTF-16, has its required columns and, if required, a data row; and,
+ * for CSV files up to `checkAheadBytes`, the whole text is in its encoding (bigger files are
+ * checked while they load: see InputFile.integrity). Parquet columns are read by the loader's
+ * own DESCRIBE (see load.ts).
  */
-export async function preflight(dataDir: string): Promise<InputFile[]> {
+export async function preflight(dataDir: string, options: LoadOptions = {}): Promise<InputFile[]> {
+  checkOptions(options);
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
     throw new SoOError('load', `pilot data folder ${dataDir} does not exist`);
   }
@@ -158,33 +204,74 @@ export async function preflight(dataDir: string): Promise<InputFile[]> {
       }
       continue;
     }
-    let columns: string[] = [];
+    const encoding = encodingOf(options, spec.name);
     if (hit.format === 'parquet') {
       checkParquetMagic(hit.path);
-    } else {
-      let text: string;
-      try {
-        text = hit.format === 'csv.gz' ? await readGzipHead(hit.path) : readPlainHead(hit.path);
-      } catch (e) {
-        throw new SoOError('load', `${hit.path} cannot be read as gzip-compressed CSV (${(e as Error).message})`);
-      }
-      columns = parseHeader(text, hit.path);
-      checkColumns(spec, columns, hit.path);
+      found.push({ name: spec.name, path: hit.path, format: hit.format, columns: [], encoding: 'utf-8', lineBreak: 10 });
+      continue;
     }
-    found.push({ name: spec.name, path: hit.path, format: hit.format, columns });
+    let head: Head;
+    try {
+      head = hit.format === 'csv.gz' ? await readGzipHead(hit.path) : readPlainHead(hit.path);
+    } catch (e) {
+      throw new SoOError('load', `${hit.path} cannot be read as gzip-compressed CSV (${(e as Error).message})`);
+    }
+    const header = parseHeader(head, hit.path, encoding);
+    checkColumns(spec, header.columns, hit.path, header.record);
+    if (spec.required && !header.hasRows) {
+      throw new SoOError('load', `${hit.path} has a header but no rows: nothing to analyse`);
+    }
+    found.push({ name: spec.name, path: hit.path, format: hit.format, columns: header.columns, encoding, lineBreak: header.lineBreak });
   }
+  const ahead = options.checkAheadBytes ?? LOAD_DEFAULTS.checkAheadBytes;
+  const checks: Promise<unknown>[] = [];
   for (const f of found) {
-    if (f.format !== 'csv.gz') continue;
-    f.integrity = verifyGzip(f.path);
+    if (f.format === 'parquet') continue;
+    f.integrity = surveyCsv(f.path, f.format, f.lineBreak);
     // Awaited by the loader; until then a failure must not count as unhandled.
     f.integrity.catch(() => undefined);
+    // A read or gzip failure is the loader's to report when it awaits the check, as for a big file.
+    if (statSync(f.path).size <= ahead) checks.push(f.integrity.then((survey) => checkEncoding(f, survey), () => undefined));
   }
+  await Promise.all(checks);
   return found;
 }
 
-export function checkColumns(spec: FileSpec, columns: string[], path: string): void {
+/** Stops the run when a file is not in the encoding it is read with (see survey.ts, encodingProblem). */
+export function checkEncoding(input: InputFile, survey: FileSurvey): void {
+  const problem = encodingProblem(survey, input.path, input.name, input.encoding);
+  if (problem) throw new SoOError('load', problem);
+}
+
+/** Separators people use instead of commas, with their names for the message. */
+const OTHER_SEPARATORS: [string, string][] = [[';', 'semicolons'], ['\t', 'tabs'], ['|', 'vertical bars']];
+
+/**
+ * Stops the run when a file lacks a required column; when its header is split by another
+ * separator, says which (a semicolon-separated export is the usual cause).
+ */
+export function checkColumns(spec: FileSpec, columns: string[], path: string, headerRecord?: string): void {
   const missing = headerColumns(spec).filter((c) => !columns.includes(c));
-  if (missing.length) {
-    throw new SoOError('load', `${path} lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  if (!missing.length) return;
+  const other = headerRecord === undefined ? undefined : OTHER_SEPARATORS
+    .map(([sep, name]) => ({ sep, name, fields: headerRecord.split(sep).map((c) => c.trim().replace(/^"|"$/g, '')) }))
+    .filter((o) => o.fields.length > 1 && missing.some((c) => o.fields.includes(c)))
+    .sort((a, b) => b.fields.length - a.fields.length)[0];
+  if (other) {
+    const shown = other.sep === '\t' ? 'tab' : `'${other.sep}'`;
+    throw new SoOError('load', `${path} separates its header by ${other.name} (${shown}), not commas: the contract needs comma-separated CSV`);
   }
+  throw new SoOError('load', `${path} lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+}
+
+export interface AbsentFile {
+  file: FileName;
+  /** What the steps do without it (FileSpec.whenAbsent). */
+  note: string;
+}
+
+/** The contract's optional files a data folder lacks, in contract order, each with what the steps do without it. */
+export function absentFiles(found: readonly { name: FileName }[]): AbsentFile[] {
+  return CONTRACT.filter((spec) => !spec.required && !found.some((f) => f.name === spec.name))
+    .map((spec) => ({ file: spec.name, note: spec.whenAbsent ?? 'the steps that use it leave it out' }));
 }

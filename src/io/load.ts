@@ -5,13 +5,16 @@
  * Every check is SQL generated from the contract (contract.ts), so it runs at
  * event scale inside DuckDB and no event ever becomes a JS object. Rows DuckDB's
  * CSV reader cannot parse (bad UTF-8, wrong field count) come from its rejects
- * table and are quarantined beside the rows that break a rule.
+ * table and are quarantined beside the rows that break a rule; so are rows whose
+ * quote is not closed on its line (quotes.ts).
  */
-import { renameSync } from 'node:fs';
+import { renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSpec, type ColumnSpec, type FileName, type FileSpec } from './contract';
-import { checkColumns, type InputFile } from './files';
+import { checkColumns, checkEncoding, type InputFile } from './files';
 import { ident, lit, queryRows, queryValue, run, type Db } from './duckdb';
+import { LOAD_DEFAULTS, tempDirOf, type LoadOptions } from './options';
+import { repairQuotes, type BrokenQuote } from './quotes';
 import { SoOError } from '../util/errors';
 
 export interface FileCounts {
@@ -110,14 +113,19 @@ export function typedColumns(col: ColumnSpec): string[] {
 /** Column of the raw tables holding each row's hash; '#' keeps it apart from any column a file may have. */
 const ROW_HASH = ident('#row_hash');
 
-/** The scan of one input file as DuckDB SQL: every column as text, in file order. */
-export function readerSql(input: InputFile, rejectsTable: string): string {
+/**
+ * The scan of one input file as DuckDB SQL: every column as text, in file order. `path` reads
+ * another file in the input's place (the repaired copy of a file with a broken quote).
+ */
+export function readerSql(input: InputFile, rejectsTable: string, path = input.path): string {
   if (input.format === 'parquet') {
-    return `SELECT COLUMNS(* EXCLUDE (file_row_number))::VARCHAR FROM read_parquet(${lit(input.path)}, file_row_number = true) ORDER BY file_row_number`;
+    return `SELECT COLUMNS(* EXCLUDE (file_row_number))::VARCHAR FROM read_parquet(${lit(path)}, file_row_number = true) ORDER BY file_row_number`;
   }
   const columns = input.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
+  // DuckDB decodes Latin-1 itself (a built-in encoding since 1.1), so the text it holds is UTF-8 either way.
+  const encoding = input.encoding === 'latin-1' ? `encoding = 'latin-1', ` : '';
   return (
-    `SELECT * FROM read_csv(${lit(input.path)}, header = true, auto_detect = false, columns = {${columns}}, ` +
+    `SELECT * FROM read_csv(${lit(path)}, header = true, auto_detect = false, columns = {${columns}}, ${encoding}` +
     // The parallel scan keeps file order (preserve_insertion_order, set in duckdb.ts) and exact
     // reject line numbers: file order is what gives every quarantined row its source row.
     `delim = ',', quote = '"', escape = '"', strict_mode = true, parallel = true, ` +
@@ -141,8 +149,10 @@ export type LoadProgress = (percent: number, doing: string) => void;
  * parsed row). Every check then runs in parallel over that table and yields only the
  * small set `bad_<name>` of failing row ids with their reasons, so the events are held
  * once and the accepted view is the raw table less a tiny anti-join.
+ *
+ * Of `options`, loadFile reads maxQuotedLines and tempDir (defaults in LOAD_DEFAULTS).
  */
-export async function loadFile(db: Db, input: InputFile, quarantineDir: string, onProgress?: LoadProgress): Promise<FileCounts> {
+export async function loadFile(db: Db, input: InputFile, quarantineDir: string, onProgress?: LoadProgress, options: LoadOptions = {}): Promise<FileCounts> {
   const phase = (doing: string) => onProgress && ((percent: number) => onProgress(percent, doing));
   const spec = fileSpec(input.name);
   const rej = `rej_${spec.name}`;
@@ -166,17 +176,60 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
     ...spec.columns.map((c) => (present.has(c.name) ? ident(c.name) : `NULL::VARCHAR AS ${ident(c.name)}`)),
     ...extras.map((c) => ident(c)),
   ].join(', ');
-  try {
-    // The row hash is taken in the parallel scan, where it is cheapest; it finds exact duplicates.
-    await run(db, `CREATE OR REPLACE TABLE ${raw} AS SELECT *, hash(${kept.map(ident).join(', ')}) AS ${ROW_HASH} FROM (SELECT ${cleaned} FROM (${readerSql(input, rej)}))`, phase('reading'));
-  } catch (e) {
-    throw describeError(e, input);
-  }
-  await input.integrity;
   const hasRejects = input.format !== 'parquet';
-  // DuckDB may report one malformed row more than once (one error per extra field).
-  if (hasRejects) await run(db, `CREATE OR REPLACE TEMP TABLE ${rej}_rows AS SELECT CAST(line AS BIGINT) - 1 AS r, min(lower(error_type)) AS error_type, min(csv_line) AS csv_line FROM ${rej} GROUP BY line`);
+  const scan = async (path: string) => {
+    try {
+      // The row hash is taken in the parallel scan, where it is cheapest; it finds exact duplicates.
+      await run(db, `CREATE OR REPLACE TABLE ${raw} AS SELECT *, hash(${kept.map(ident).join(', ')}) AS ${ROW_HASH} FROM (SELECT ${cleaned} FROM (${readerSql(input, rej, path)}))`, phase('reading'));
+    } catch (e) {
+      throw describeError(e, input);
+    }
+    // r: the rejected row's 1-based data row (DuckDB's line 1 is the header). DuckDB may report
+    // one malformed row more than once (one error per extra field).
+    if (hasRejects) await run(db, `CREATE OR REPLACE TEMP TABLE ${rej}_rows AS SELECT CAST(line AS BIGINT) - 1 AS r, min(lower(error_type)) AS error_type, min(csv_line) AS csv_line FROM ${rej} GROUP BY line`);
+  };
+  // Records DuckDB read: parsed rows and rejected ones.
+  const records = async () => Number(await queryValue(db, `SELECT (SELECT count(*) FROM ${raw})${hasRejects ? ` + (SELECT count(*) FROM ${rej}_rows)` : ''}`));
+  await scan(input.path);
+  const survey = await input.integrity;
+  if (survey) checkEncoding(input, survey);
+  // Blank lines hold no row, yet DuckDB counts them in its line numbers: source rows skip them.
+  let blankRows = survey?.blankRows ?? [];
+  let broken: BrokenQuote[] = [];
+  // Each record takes one line unless a quoted value spans lines: only then are the quotes looked at.
+  if (survey?.quotes && (await records()) !== survey.lines - 1) {
+    const repair = await repairQuotes(input, spec, options.maxQuotedLines ?? LOAD_DEFAULTS.maxQuotedLines, tempDirOf(options));
+    if (repair.copy) {
+      try {
+        await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan`);
+        await scan(repair.copy);
+      } finally {
+        unlinkSync(repair.copy);
+      }
+    }
+    if ((await records()) !== repair.records - repair.blankRows.length - repair.broken.length) {
+      throw new SoOError('load', `${input.path}: a quote opened in row ${repair.firstSpan} runs past the end of its line, and the rows after it cannot be told apart: check the quoting around that row`);
+    }
+    blankRows = repair.blankRows;
+    broken = repair.broken;
+  }
+  for (let i = 0; i < broken.length; i += 1000) {
+    const values = broken.slice(i, i + 1000).map((b) => `(${b.row}, ${lit(`unterminated quote in ${b.column}`)}, ${lit(b.text)})`);
+    await run(db, `INSERT INTO ${rej}_rows VALUES ${values.join(', ')}`);
+  }
+  if (blankRows.length) {
+    // A plain table: the appender finds tables in the main schema only.
+    // A plain table, not a temporary one: the appender looks in the main schema.
+    await run(db, `CREATE OR REPLACE TABLE blank_${spec.name} (r BIGINT)`);
+    const appender = await db.conn.createAppender(`blank_${spec.name}`);
+    for (const r of blankRows) {
+      appender.appendBigInt(BigInt(r));
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
   const rejected = hasRejects ? Number(await queryValue(db, `SELECT count(*) FROM ${rej}_rows`)) : 0;
+  if (spec.required && (await records()) === 0) throw new SoOError('load', `${input.path} has no rows: nothing to analyse`);
 
   // Reasons that need other rows: foreign keys, duplicate keys.
   const setReasons: string[] = [];
@@ -228,10 +281,12 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
     phase('checking rows'),
   );
 
-  // Source rows, for quarantined rows only: the k-th parsed row sits after every rejected row r_j with r_j - j < k.
-  const position = rejected
+  // Source rows, for quarantined rows only: the k-th parsed row sits after every row r_j it skips
+  // (rejected or blank) with r_j - j < k.
+  const skipped = [rejected ? `SELECT r FROM ${rej}_rows` : '', blankRows.length ? `SELECT r FROM blank_${spec.name}` : ''].filter(Boolean).join(' UNION ALL ');
+  const position = skipped
     ? `SELECT n.*, n.k + coalesce(o.j, 0) AS source_row FROM bad n ASOF LEFT JOIN (
-         SELECT t, max(j) AS j FROM (SELECT r - row_number() OVER (ORDER BY r) AS t, row_number() OVER (ORDER BY r) AS j FROM ${rej}_rows) GROUP BY t
+         SELECT t, max(j) AS j FROM (SELECT r - row_number() OVER (ORDER BY r) AS t, row_number() OVER (ORDER BY r) AS j FROM (${skipped})) GROUP BY t
        ) o ON n.k > o.t`
     : `SELECT n.*, n.k AS source_row FROM bad n`;
   const shown = input.columns.map(ident).join(', ');
@@ -262,7 +317,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
        ${rejected ? `UNION ALL SELECT 'unparseable CSV row: ' || error_type FROM ${rej}_rows` : ''}
      ) GROUP BY reason ORDER BY reason`,
   );
-  if (hasRejects) await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan; DROP TABLE ${rej}_rows`);
+  if (hasRejects) await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan; DROP TABLE ${rej}_rows; DROP TABLE IF EXISTS blank_${spec.name}`);
   await run(db, `DROP TABLE dup_${spec.name}`);
   // Accepted rows, typed; a view, so the events are held once.
   const typed = spec.columns.flatMap(typedColumns).join(', ');
