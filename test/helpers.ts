@@ -1,6 +1,11 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closeDb, openDb, type Db } from '../src/io/duckdb';
+import { preflight } from '../src/io/files';
+import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from '../src/io/load';
+import { fileSpec } from '../src/io/contract';
+import type { LoadOptions } from '../src/io/options';
 
 export function tempDir(prefix = 'soo-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -24,6 +29,31 @@ export function writeMiniPilot(dir: string, overrides: Partial<Record<'accounts'
   };
   for (const [name, text] of Object.entries({ ...files, ...overrides })) writeFileSync(join(dir, `${name}.csv`), text);
   return dir;
+}
+
+/** Preflight and load of every file of a pilot folder, as the runner does; quarantine files go to `<dir>/q`. */
+export async function loadAll(dir: string, options: LoadOptions = {}): Promise<{ db: Db; counts: Record<string, FileCounts>; qdir: string }> {
+  const files = await preflight(dir, options);
+  const db = await openDb();
+  const qdir = join(dir, 'q');
+  mkdirSync(qdir, { recursive: true });
+  const counts: Record<string, FileCounts> = {};
+  try {
+    for (const name of LOAD_ORDER) {
+      const input = files.find((f) => f.name === name);
+      if (input) counts[name] = await loadFile(db, input, qdir, undefined, options);
+      else await emptyTable(db, fileSpec(name));
+    }
+  } catch (e) {
+    closeDb(db);
+    throw e;
+  }
+  return { db, counts, qdir };
+}
+
+/** The data rows of a quarantine file, as text. */
+export function quarantine(qdir: string, name: string): string[] {
+  return readFileSync(join(qdir, `${name}.csv`), 'utf8').trim().split('\n').slice(1);
 }
 
 /** Adjusted Rand index (Hubert & Arabie 1985). */

@@ -107,7 +107,8 @@ function invalidBytes(seg: Buffer): number[] {
   return bad;
 }
 
-class Surveyor {
+/** The survey of a text given chunk by chunk (exported so a test can cut chunks where it likes). */
+export class Surveyor {
   private breaks = 0;
   private lastBreak = -1;
   private offset = 0;

@@ -1,30 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { closeDb, openDb, queryRows, run, type Db } from '../../src/io/duckdb';
+import { closeDb, openDb, queryRows, run } from '../../src/io/duckdb';
 import { preflight } from '../../src/io/files';
-import { loadFile, LOAD_ORDER, emptyTable, type FileCounts } from '../../src/io/load';
+import { loadFile, LOAD_ORDER, emptyTable } from '../../src/io/load';
 import { fileSpec } from '../../src/io/contract';
-import { tempDir, writeMiniPilot } from '../helpers';
-
-async function loadAll(dir: string): Promise<{ db: Db; counts: Record<string, FileCounts>; qdir: string }> {
-  const files = await preflight(dir);
-  const db = await openDb();
-  const qdir = join(dir, 'q');
-  mkdirSync(qdir, { recursive: true });
-  const counts: Record<string, FileCounts> = {};
-  for (const name of LOAD_ORDER) {
-    const input = files.find((f) => f.name === name);
-    if (input) counts[name] = await loadFile(db, input, qdir);
-    else await emptyTable(db, fileSpec(name));
-  }
-  return { db, counts, qdir };
-}
-
-function quarantine(qdir: string, name: string): string[] {
-  return readFileSync(join(qdir, `${name}.csv`), 'utf8').trim().split('\n').slice(1);
-}
+import { loadAll, quarantine, tempDir, writeMiniPilot } from '../helpers';
 
 const HEADER = 'line_id,start_time,service,direction,counterpart,counterpart_network,counterpart_country,duration_s,volume_kb,cell_id,roaming_country,charge';
 const GOOD = '+491511,2026-03-02T09:00:00+01:00,voice,out,+4930123,fixed,,60,,C1,,0';
