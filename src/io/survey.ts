@@ -231,11 +231,10 @@ function hasValidMultibyte(seg: Buffer, bad: number[]): boolean {
 export function encodingProblem(survey: FileSurvey, path: string, file: string, encoding: FileEncoding): string | undefined {
   const u = survey.utf8;
   if (encoding === 'utf-8' && u.invalidRows > 0 && !u.multibyte && u.latin1Rows * 2 > u.invalidRows && u.first) {
-    const hex = u.first.byte.toString(16).toUpperCase();
-    return (
-      `${path} is not UTF-8 (row ${u.first.row} has byte 0x${hex} in "${u.first.asLatin1}"; ${u.invalidRows.toLocaleString('en')} rows like it): ` +
-      `it looks like Latin-1 / Windows-1252; save it as UTF-8, or read it with encoding latin-1 for ${file}`
-    );
+    const { row, byte, asLatin1 } = u.first;
+    const bytes = `byte 0x${byte.toString(16).toUpperCase()} in "${asLatin1}"`;
+    const where = u.invalidRows === 1 ? `row ${row} holds ${bytes}` : `${u.invalidRows.toLocaleString('en')} rows hold such bytes, the first is row ${row}: ${bytes}`;
+    return `${path} is not UTF-8 but likely Latin-1 / Windows-1252 (${where}): save it as UTF-8, or read it with encoding latin-1 for ${file}`;
   }
   if (encoding === 'latin-1' && u.invalidRows === 0 && u.multibyte) {
     return `${path} is UTF-8, yet it is to be read as latin-1, which would garble every accented letter: drop the latin-1 encoding for ${file}`;

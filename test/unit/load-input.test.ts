@@ -178,7 +178,7 @@ describe('loader: encodings', () => {
     const d = writeMiniPilot(tempDir());
     writeFileSync(join(d, 'lines.csv'), Buffer.from(LINES_DE, 'latin1'));
     await expect(preflight(d)).rejects.toThrow(
-      /^segment-of-one\/load: \S+lines\.csv is not UTF-8 \(row 1 has byte 0xE4 in "Geschäftsführung"; 3 rows like it\): it looks like Latin-1 \/ Windows-1252; save it as UTF-8, or read it with encoding latin-1 for lines$/,
+      /^segment-of-one\/load: \S+lines\.csv is not UTF-8 but likely Latin-1 \/ Windows-1252 \(3 rows hold such bytes, the first is row 1: byte 0xE4 in "Geschäftsführung"\): save it as UTF-8, or read it with encoding latin-1 for lines$/,
     );
   });
 
@@ -186,7 +186,7 @@ describe('loader: encodings', () => {
     const d = writeMiniPilot(tempDir());
     rmSync(join(d, 'lines.csv'));
     writeFileSync(join(d, 'lines.csv.gz'), gzipSync(Buffer.from(LINES_DE, 'latin1')));
-    await expect(loadAll(d, { checkAheadBytes: 0 })).rejects.toThrow(/lines\.csv\.gz is not UTF-8 \(row 1 has byte 0xE4/);
+    await expect(loadAll(d, { checkAheadBytes: 0 })).rejects.toThrow(/lines\.csv\.gz is not UTF-8 but likely Latin-1 .* the first is row 1: byte 0xE4/);
   });
 
   it('the same file read with encoding latin-1 loads with its umlauts', async () => {
