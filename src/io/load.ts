@@ -218,7 +218,6 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
     await run(db, `INSERT INTO ${rej}_rows VALUES ${values.join(', ')}`);
   }
   if (blankRows.length) {
-    // A plain table: the appender finds tables in the main schema only.
     // A plain table, not a temporary one: the appender looks in the main schema.
     await run(db, `CREATE OR REPLACE TABLE blank_${spec.name} (r BIGINT)`);
     const appender = await db.conn.createAppender(`blank_${spec.name}`);
