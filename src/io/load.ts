@@ -198,7 +198,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   let broken: BrokenQuote[] = [];
   // Each record takes one line unless a quoted value spans lines: only then are the quotes looked at.
   if (survey?.quotes && (await records()) !== survey.lines - 1) {
-    const repair = await repairQuotes(input, spec, options.maxQuotedLines ?? LOAD_DEFAULTS.maxQuotedLines, tempDirOf(options));
+    const repair = await repairQuotes(input, spec, options.maxQuotedLines ?? LOAD_DEFAULTS.maxQuotedLines, tempDirOf(options), phase('finding broken quotes'));
     if (repair.copy) {
       try {
         await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan`);

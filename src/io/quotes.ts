@@ -19,7 +19,7 @@
  * elsewhere is a plain character. The loader checks DuckDB's count on the copy against this
  * module's and stops, naming the row, where they disagree.
  */
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSpec } from './contract';
 import { textChunks } from './survey';
@@ -97,9 +97,10 @@ type Outcome =
 
 /**
  * Reads the file once, marks the rows whose quote breaks the rule and, when there are any,
- * writes the copy with those rows blanked into `tempDir`.
+ * writes the copy with those rows blanked into `tempDir`. `onProgress` hears the share of the
+ * file read (0-100).
  */
-export async function repairQuotes(input: InputFile, spec: FileSpec, maxQuotedLines: number, tempDir: string): Promise<QuoteRepair> {
+export async function repairQuotes(input: InputFile, spec: FileSpec, maxQuotedLines: number, tempDir: string, onProgress?: (percent: number) => void): Promise<QuoteRepair> {
   const free = new Set(spec.columns.filter((c) => c.multiline).map((c) => c.name));
   const allowed = (field: number) => field < input.columns.length && free.has(input.columns[field]);
   const columnName = (field: number) => input.columns[field] ?? `field ${field + 1}`;
@@ -140,6 +141,7 @@ export async function repairQuotes(input: InputFile, spec: FileSpec, maxQuotedLi
     }
   };
 
+  mkdirSync(tempDir, { recursive: true });
   const copy = join(tempDir, `soo-${spec.name}-${process.pid}-${Date.now()}.csv`);
   const out = openSync(copy, 'w');
   const result: QuoteRepair = { records: 0, blankRows: [], broken: [] };
@@ -203,7 +205,9 @@ export async function repairQuotes(input: InputFile, spec: FileSpec, maxQuotedLi
 
   try {
     let carry: Buffer | null = null;
-    for await (const chunk of textChunks(input.path, input.format === 'csv.gz' ? 'csv.gz' : 'csv')) {
+    const size = statSync(input.path).size;
+    const read = onProgress && ((bytes: number) => onProgress((100 * bytes) / Math.max(1, size)));
+    for await (const chunk of textChunks(input.path, input.format === 'csv.gz' ? 'csv.gz' : 'csv', read)) {
       const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
       const rest = consume(buf, false);
       carry = rest < buf.length ? buf.subarray(rest) : null;

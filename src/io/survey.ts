@@ -51,13 +51,19 @@ export interface FileSurvey {
 
 const CHUNK = 1 << 20;
 
-/** The file's bytes as a stream, decompressed for `.csv.gz`; a read or gzip failure names the file. */
-export async function* textChunks(path: string, format: 'csv' | 'csv.gz'): AsyncGenerator<Buffer> {
+/**
+ * The file's text as a stream of chunks, decompressed for `.csv.gz`; a read or gzip failure
+ * names the file. `onRead` hears how many bytes of the file itself were read so far.
+ */
+export async function* textChunks(path: string, format: 'csv' | 'csv.gz', onRead?: (bytes: number) => void): AsyncGenerator<Buffer> {
   const source = createReadStream(path, { highWaterMark: CHUNK });
   // pipeline passes an error of either stream on to the one iterated
   const stream: Readable = format === 'csv.gz' ? pipeline(source, createGunzip({ chunkSize: CHUNK }), () => undefined) : source;
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    for await (const chunk of stream) {
+      onRead?.(source.bytesRead);
+      yield chunk as Buffer;
+    }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code?.startsWith('Z_') || format === 'csv.gz' && /unexpected end/i.test(err.message)) {
