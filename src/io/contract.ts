@@ -89,7 +89,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'recharges', required: false,
-    whenAbsent: 'no prepaid line has a top-up, so prepaid lines count no top-up spend in their value',
+    whenAbsent: "no prepaid line has a top-up, so every prepaid line's current value (measured by its top-ups) is 0",
     foreignKeys: [{ column: 'line_id', file: 'lines', ref: 'line_id' }],
     columns: [
       { name: 'line_id', type: 'string', required: true },
@@ -100,7 +100,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'products', required: false, key: 'product_id', foreignKeys: [],
-    whenAbsent: 'the built-in catalog (src/offers/catalog.ts) is offered',
+    whenAbsent: 'the built-in catalog (src/offers/products.ts) is offered',
     columns: [
       { name: 'product_id', type: 'string', required: true },
       { name: 'name', type: 'string', required: true },
@@ -112,7 +112,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'holdings', required: false,
-    whenAbsent: 'no line holds any product: each product is scored by its behaviour (affinity) rule, and every employee counts as having no personal line with us',
+    whenAbsent: 'no line holds any product: each product is scored by its affinity rule, and every employee counts as having no personal line with us',
     foreignKeys: [
       { column: 'line_id', file: 'lines', ref: 'line_id' },
       { column: 'product_id', file: 'products', ref: 'product_id' },
@@ -126,7 +126,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'cells', required: false, key: 'cell_id', foreignKeys: [],
-    whenAbsent: 'mobility is measured from the number of distinct cell ids in the events only',
+    whenAbsent: "mobility is measured from the number of distinct cell ids only: every line's mobility_radius_km is 0",
     columns: [
       { name: 'cell_id', type: 'string', required: true },
       { name: 'lat', type: 'decimal', required: true, min: -90 },
@@ -135,7 +135,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'contacts', required: false,
-    whenAbsent: "no decision maker is known at any account: every account's relationship stage is no_relationship",
+    whenAbsent: 'no decision maker is known at any account: intermediate/contacts.csv has no rows',
     foreignKeys: [{ column: 'account_id', file: 'accounts', ref: 'account_id' }],
     columns: [
       { name: 'account_id', type: 'string', required: true },

@@ -273,7 +273,7 @@ describe('loader: absent optional files', () => {
     writeFileSync(join(d, 'cells.csv'), 'cell_id,lat,lon\nC1,53.5,10.0\n');
     const absent = absentFiles(await preflight(d));
     expect(absent.map((a) => a.file)).toEqual(['recharges', 'products', 'holdings', 'contacts']);
-    expect(absent.find((a) => a.file === 'contacts')?.note).toMatch(/no_relationship/);
+    expect(absent.find((a) => a.file === 'contacts')?.note).toMatch(/no decision maker is known/);
   });
 });
 
