@@ -7,6 +7,8 @@
 import { join } from 'node:path';
 import { FEATURES } from './mart/dictionary';
 import { ACCOUNT_FEATURES } from './accounts/mart';
+import { STAGES } from './relationship/stages';
+import { MEDIA, RESPONSES } from './io/contract';
 
 export type ColumnType = 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'enum';
 
@@ -75,6 +77,10 @@ export const DATASETS = {
   holdings: table('intermediate/active_holdings.csv', 'Products each line in scope holds at the end of the observed window', [
     text('line_id'), text('product_id'),
   ], ['line_id', 'product_id'], { internal: true }),
+  responses: table('intermediate/responses.csv', 'The response memory of the accounts in scope: every touch and response, dated', [
+    text('response_id'), date('date'), text('account_id'), text('contact_id'), text('line_id'), text('campaign_id'),
+    oneOf('channel', MEDIA), oneOf('response', RESPONSES), text('product_id'), num('value', true),
+  ], undefined, { internal: true }),
   mart: table('mart/employee_mart.csv', 'Step 1: one row per line, behavioural features (see the dictionary)',
     FEATURES.map(({ name, type, values }) => ({ name, type, values, nullable: name === 'recharge_channel' })), ['line_id'], { internal: true }),
   dictionary: table('mart/feature_dictionary.csv', 'Name, unit and definition of every mart column', [text('name'), text('unit'), text('definition')], ['name']),
@@ -121,6 +127,15 @@ export const DATASETS = {
     int('segment_id'), text('segment'), int('accounts'),
   ], ['segment_id'], { open: true }),
   segment_k_curve: table('accounts/segment_k_curve.csv', 'Mean silhouette of the account segmentation for each k tried: k is where it is highest', [int('k'), num('silhouette')], ['k']),
+  account_actions: table('accounts/account_actions.csv', 'Each account\'s relationship stage, the next marketing action that advances it, its medium and why, under the contact policy', [
+    text('account_id'), text('segment'), text('channel'), oneOf('stage', STAGES), date('stage_since', true), text('next_action'),
+    oneOf('medium', MEDIA, true), text('reason'), oneOf('policy', ['ok', 'touch limit', 'opted out', 'paused after declines']),
+    int('touches_in_period'), int('offers_in_plan'), int('contacts'), int('key_players'), date('last_response', true), bool('responded_recently'),
+  ], ['account_id']),
+  stage_evidence: table('accounts/stage_evidence.csv', 'The dated evidence behind each account\'s stage: the contacts file, each response that moved it, silence', [
+    text('account_id'), date('date', true), oneOf('source', ['contacts', 'responses', 'silence']), text('contact_id'), text('response'),
+    oneOf('stage_before', STAGES, true), oneOf('stage_after', STAGES), text('note'),
+  ]),
   report: { kind: 'text', path: 'report/index.html', description: 'The findings report: self-contained HTML, pseudonyms and aggregates only' },
 } satisfies Record<string, Dataset>;
 

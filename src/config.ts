@@ -17,6 +17,7 @@ import type { ValueParams } from './value/step';
 import type { PersonaParams } from './personas/step';
 import type { OfferParams } from './offers/step';
 import type { AccountParams } from './accounts/step';
+import type { RelationshipParams } from './relationship/step';
 import type { ReportParams } from './report/step';
 
 export interface Config {
@@ -32,6 +33,7 @@ export interface Config {
   personas: PersonaParams;
   offers: OfferParams;
   accounts: AccountParams;
+  relationship: RelationshipParams;
   report: ReportParams;
 }
 

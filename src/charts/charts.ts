@@ -174,3 +174,18 @@ export function channelChart(accountSegments: ColumnTable, options: ChartOptions
     marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'channel', fill: 'segment', tip: true })), Plot.ruleX([0])],
   });
 }
+
+/** Accounts per relationship stage, in the stages' order, coloured by service channel. */
+export function stageChart(actions: ColumnTable, stages: readonly string[], options: ChartOptions = {}): string {
+  const rows = (actions.objects() as { stage: string; channel: string }[]).map((r) => ({ stage: r.stage.replace(/_/g, ' '), channel: r.channel || 'unknown' }));
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? 260,
+    marginLeft: 120,
+    x: { label: 'accounts' },
+    y: { label: null, domain: stages.map((s) => s.replace(/_/g, ' ')) },
+    color: { legend: true, domain: ['digital', 'partner', 'dedicated'], range: ['#59a14f', '#f28e2b', '#4e79a7'], unknown: '#bab0ac' },
+    marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'stage', fill: 'channel', tip: true })), Plot.ruleX([0])],
+  });
+}

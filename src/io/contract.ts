@@ -3,7 +3,8 @@
  * columns, their types and rules. The loader turns this into validation SQL, so
  * the contract is written down once.
  */
-export type ColumnType = 'string' | 'integer' | 'decimal' | 'date' | 'timestamp' | 'enum' | 'boolean' | 'country';
+/** `day`: a date `YYYY-MM-DD` or an ISO 8601 timestamp with its offset, read as its (local) date. */
+export type ColumnType = 'string' | 'integer' | 'decimal' | 'date' | 'day' | 'timestamp' | 'enum' | 'boolean' | 'country';
 
 export interface ColumnSpec {
   name: string;
@@ -14,6 +15,8 @@ export interface ColumnSpec {
   /** Smallest allowed value; `exclusive` makes it a strict bound. */
   min?: number;
   exclusive?: boolean;
+  /** Largest allowed value (inclusive). */
+  max?: number;
   /**
    * Free text: a quoted value may hold line breaks (up to LoadOptions.maxQuotedLines lines).
    * In every other column a quote must close on its own line (see load.ts, repairQuotes).
@@ -27,7 +30,7 @@ export interface ForeignKey {
   ref: string;
 }
 
-export type FileName = 'accounts' | 'lines' | 'events' | 'recharges' | 'holdings' | 'products' | 'cells' | 'contacts';
+export type FileName = 'accounts' | 'lines' | 'events' | 'recharges' | 'holdings' | 'products' | 'cells' | 'contacts' | 'campaigns' | 'assignments' | 'responses';
 
 export interface FileSpec {
   name: FileName;
@@ -39,6 +42,11 @@ export interface FileSpec {
   /** For an optional file: what the steps do without it, in one sentence the run prints. */
   whenAbsent?: string;
 }
+
+/** How a campaign or a marketing touch reaches people (contract v2). */
+export const MEDIA = ['email', 'sms', 'telemarketing', 'direct_mail', 'web', 'sales_rep', 'app'] as const;
+/** What the response memory records: `contacted` and `bounced` are outbound, the rest the prospect's. */
+export const RESPONSES = ['contacted', 'bounced', 'opened', 'opted_in', 'provided_info', 'visited', 'downloaded', 'requested_info', 'meeting', 'transferred_to_sales', 'adopted', 'declined', 'opted_out'] as const;
 
 const COUNTERPART_RULE = "service IN ('voice', 'sms')";
 
@@ -106,7 +114,7 @@ export const CONTRACT: readonly FileSpec[] = [
       { name: 'name', type: 'string', required: true },
       { name: 'audience', type: 'enum', required: true, values: ['business', 'personal'] },
       { name: 'monthly_price', type: 'decimal', required: true, min: 0 },
-      { name: 'margin_rate', type: 'decimal', required: true, min: 0 },
+      { name: 'margin_rate', type: 'decimal', required: true, min: 0, max: 1 },
       { name: 'description', type: 'string', required: false, multiline: true },
     ],
   },
@@ -129,13 +137,13 @@ export const CONTRACT: readonly FileSpec[] = [
     whenAbsent: "mobility is measured from the number of distinct cell ids only: every line's mobility_radius_km is 0",
     columns: [
       { name: 'cell_id', type: 'string', required: true },
-      { name: 'lat', type: 'decimal', required: true, min: -90 },
-      { name: 'lon', type: 'decimal', required: true, min: -180 },
+      { name: 'lat', type: 'decimal', required: true, min: -90, max: 90 },
+      { name: 'lon', type: 'decimal', required: true, min: -180, max: 180 },
     ],
   },
   {
     name: 'contacts', required: false,
-    whenAbsent: 'no decision maker is known at any account: intermediate/contacts.csv has no rows',
+    whenAbsent: 'no decision maker is known at any account: every account\'s relationship stage is no_relationship, and its next action is to acquire contacts',
     foreignKeys: [{ column: 'account_id', file: 'accounts', ref: 'account_id' }],
     columns: [
       { name: 'account_id', type: 'string', required: true },
@@ -144,6 +152,60 @@ export const CONTRACT: readonly FileSpec[] = [
       { name: 'key_player', type: 'boolean', required: false },
       { name: 'dialogue_stage', type: 'enum', required: false, values: ['none', 'early', 'mid', 'late', 'sales'] },
       { name: 'last_response_date', type: 'date', required: false },
+    ],
+  },
+  {
+    name: 'campaigns', required: false, key: 'campaign_id',
+    whenAbsent: 'no pilot has run yet: npm run measure has nothing to measure, and the pilot step designs the first one',
+    foreignKeys: [{ column: 'product_id', file: 'products', ref: 'product_id' }],
+    columns: [
+      { name: 'campaign_id', type: 'string', required: true },
+      { name: 'name', type: 'string', required: true, multiline: true },
+      { name: 'product_id', type: 'string', required: false },
+      { name: 'target', type: 'enum', required: true, values: ['line', 'account'] },
+      { name: 'channel', type: 'enum', required: true, values: MEDIA },
+      { name: 'start_date', type: 'date', required: true },
+      { name: 'end_date', type: 'date', required: false },
+      { name: 'cost_per_contact', type: 'decimal', required: false, min: 0 },
+      { name: 'fixed_cost', type: 'decimal', required: false, min: 0 },
+    ],
+  },
+  {
+    name: 'assignments', required: false,
+    whenAbsent: 'no unit is in a campaign: nothing to measure',
+    foreignKeys: [
+      { column: 'campaign_id', file: 'campaigns', ref: 'campaign_id' },
+      { column: 'line_id', file: 'lines', ref: 'line_id' },
+      { column: 'account_id', file: 'accounts', ref: 'account_id' },
+    ],
+    columns: [
+      { name: 'campaign_id', type: 'string', required: true },
+      { name: 'line_id', type: 'string', required: false },
+      { name: 'account_id', type: 'string', required: false },
+      { name: 'group', type: 'enum', required: true, values: ['treatment', 'control'] },
+      { name: 'stratum', type: 'string', required: false },
+    ],
+  },
+  {
+    name: 'responses', required: false, key: 'response_id',
+    whenAbsent: 'no response memory: relationship stages come from the contacts file alone, and no campaign can be measured',
+    foreignKeys: [
+      { column: 'account_id', file: 'accounts', ref: 'account_id' },
+      { column: 'line_id', file: 'lines', ref: 'line_id' },
+      { column: 'campaign_id', file: 'campaigns', ref: 'campaign_id' },
+      { column: 'product_id', file: 'products', ref: 'product_id' },
+    ],
+    columns: [
+      { name: 'response_id', type: 'string', required: false },
+      { name: 'date', type: 'day', required: true },
+      { name: 'account_id', type: 'string', required: true },
+      { name: 'contact_id', type: 'string', required: false },
+      { name: 'line_id', type: 'string', required: false },
+      { name: 'campaign_id', type: 'string', required: false },
+      { name: 'channel', type: 'enum', required: true, values: MEDIA },
+      { name: 'response', type: 'enum', required: true, values: RESPONSES },
+      { name: 'product_id', type: 'string', required: false },
+      { name: 'value', type: 'decimal', required: false, min: 0 },
     ],
   },
 ];

@@ -196,10 +196,11 @@ export async function preflight(dataDir: string, options: LoadOptions = {}): Pro
     throw new SoOError('load', `pilot data folder ${dataDir} does not exist`);
   }
   const found: InputFile[] = [];
+  const needed = (spec: FileSpec) => (options.required ? options.required.includes(spec.name) : spec.required);
   for (const spec of CONTRACT) {
     const hit = locate(dataDir, spec.name);
     if (!hit) {
-      if (spec.required) {
+      if (needed(spec)) {
         throw new SoOError('load', `missing required file ${spec.name} in ${dataDir} (expected ${spec.name}.csv, ${spec.name}.csv.gz or ${spec.name}.parquet)`);
       }
       continue;
@@ -218,7 +219,7 @@ export async function preflight(dataDir: string, options: LoadOptions = {}): Pro
     }
     const header = parseHeader(head, hit.path, encoding);
     checkColumns(spec, header.columns, hit.path, header.record);
-    if (spec.required && !header.hasRows) {
+    if (needed(spec) && !header.hasRows) {
       throw new SoOError('load', `${hit.path} has a header but no rows: nothing to analyse`);
     }
     found.push({ name: spec.name, path: hit.path, format: hit.format, columns: header.columns, encoding, lineBreak: header.lineBreak });

@@ -26,16 +26,25 @@ export interface FileCounts {
   quarantined: number;
   /** How often each reason occurred (a row can have several). */
   reasons: Record<string, number>;
+  /** Set when a large share of the file's rows is quarantined (warnings.ts). */
+  warning?: string;
 }
 
 /** Files in dependency order: a foreign key always points to a file loaded before. */
-export const LOAD_ORDER: FileName[] = ['accounts', 'lines', 'products', 'events', 'recharges', 'holdings', 'cells', 'contacts'];
+export const LOAD_ORDER: FileName[] = ['accounts', 'lines', 'products', 'events', 'recharges', 'holdings', 'cells', 'contacts', 'campaigns', 'assignments', 'responses'];
 
 
 /** A rule on one column: `fails` is a SQL condition true when the row breaks it. */
 export interface Check {
   fails: string;
   reason: string;
+}
+
+/** SQL true when a text is an ISO 8601 timestamp with its UTC offset (local wall clock first). */
+function timestampRule(c: string): string {
+  return `(${c} LIKE '____-__-__T__:__:__%' OR ${c} LIKE '____-__-__ __:__:__%') ` +
+    `AND regexp_full_match(substr(${c}, 20), '(\\.[0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)') ` +
+    `AND TRY_CAST(${c} AS TIMESTAMPTZ) IS NOT NULL`;
 }
 
 /** The contract's rules on one column. */
@@ -60,12 +69,11 @@ export function columnChecks(col: ColumnSpec): Check[] {
       break;
     case 'timestamp':
       // The local wall clock is read straight from the text, so the text must carry its offset.
-      bad(
-        `NOT (${c} LIKE '____-__-__T__:__:__%' OR ${c} LIKE '____-__-__ __:__:__%') ` +
-          `OR NOT regexp_full_match(substr(${c}, 20), '(\\.[0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)') ` +
-          `OR TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL`,
-        `invalid ${col.name} (needs ISO 8601 with UTC offset)`,
-      );
+      bad(`NOT (${timestampRule(c)})`, `invalid ${col.name} (needs ISO 8601 with UTC offset)`);
+      break;
+    case 'day':
+      bad(`NOT ((regexp_full_match(${c}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND TRY_CAST(${c} AS DATE) IS NOT NULL) OR (${timestampRule(c)}))`,
+        `invalid ${col.name} (YYYY-MM-DD or ISO 8601 with UTC offset)`);
       break;
     case 'enum':
       bad(`${c} NOT IN (${(col.values ?? []).map(lit).join(', ')})`, `unknown value in ${col.name}`);
@@ -85,6 +93,9 @@ export function columnChecks(col: ColumnSpec): Check[] {
     const reason = col.min === 0 ? (col.exclusive ? `${col.name} must be positive` : `negative ${col.name}`) : `${col.name} below ${col.min}`;
     checks.push({ fails: `${value} ${op} ${col.min}`, reason });
   }
+  if (col.max !== undefined && (col.type === 'integer' || col.type === 'decimal')) {
+    checks.push({ fails: `TRY_CAST(${c} AS DOUBLE) > ${col.max}`, reason: `${col.name} above ${col.max}` });
+  }
   return checks;
 }
 
@@ -98,6 +109,8 @@ export function typedColumns(col: ColumnSpec): string[] {
       return [`CAST(${c} AS DOUBLE) AS ${c}`];
     case 'date':
       return [`CAST(${c} AS DATE) AS ${c}`];
+    case 'day':
+      return [`CAST(substr(${c}, 1, 10) AS DATE) AS ${c}`];
     case 'boolean':
       return [`lower(${c}) = 'true' AS ${c}`];
     case 'timestamp':

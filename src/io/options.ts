@@ -34,6 +34,12 @@ export interface LoadOptions {
    * the file's text; deleted after the read). Default: the operating system's temp folder.
    */
   tempDir?: string;
+  /**
+   * The files this run cannot do without (missing, or a header with no row, stops it before any work).
+   * Default: the contract's required files (accounts, lines, events); a run that only measures campaigns
+   * needs campaigns, assignments and responses instead.
+   */
+  required?: readonly FileName[];
 }
 
 export const LOAD_DEFAULTS = {

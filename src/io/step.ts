@@ -10,12 +10,22 @@ import type { StepDef } from '../pipeline/step';
 import { DEFAULT_PRODUCTS } from '../offers/products';
 import { fileSpec, type FileName } from './contract';
 import { dropRelation, lit, run } from './duckdb';
-import { preflight, type InputFile } from './files';
+import { absentFiles, preflight, type InputFile } from './files';
 import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from './load';
+import type { FileEncoding, LoadOptions } from './options';
+import { quarantineWarning } from './warnings';
 
 export interface LoadParams {
-  /** Warn (stderr, run.json, report) when a file has more than this share of its rows quarantined. */
+  /** Warn (stderr, run.json, report) when a file has this share of its rows quarantined or more. */
   quarantine_warning_share: number;
+  /** Character encoding of input files that are not UTF-8, by file, e.g. { "lines": "latin-1" }. */
+  encoding: Partial<Record<FileName, FileEncoding>>;
+  /** Most lines a quoted free-text value may span; a quote open longer costs its own row only. */
+  max_quoted_lines: number;
+}
+
+function loadOptions(p: LoadParams, out: string, required?: readonly FileName[]): LoadOptions {
+  return { encoding: p.encoding, maxQuotedLines: p.max_quoted_lines, tempDir: runFiles(out).tmpDir, required };
 }
 
 /** The Parquet file of one accepted input table. */
@@ -29,13 +39,20 @@ export const loadStep: StepDef<LoadParams> = {
   section: () => import('./section.js'),
   inputs: [],
   outputs: ['inputs', 'load_summary'],
-  defaults: { quarantine_warning_share: 0.05 },
+  maps: ['encoding'],
+  defaults: { quarantine_warning_share: 0.05, encoding: {}, max_quoted_lines: 5 },
   validate(p, check) {
     check(p.quarantine_warning_share >= 0 && p.quarantine_warning_share <= 1, 'quarantine_warning_share', 'must be between 0 and 1');
+    for (const [file, enc] of Object.entries(p.encoding)) {
+      check(LOAD_ORDER.includes(file as FileName), `encoding.${file}`, `must name an input file (${LOAD_ORDER.join(', ')})`);
+      check(enc === 'utf-8' || enc === 'latin-1', `encoding.${file}`, 'must be utf-8 or latin-1');
+    }
+    check(Number.isInteger(p.max_quoted_lines) && p.max_quoted_lines >= 1, 'max_quoted_lines', 'must be a whole number >= 1');
   },
-  preflight: (_params, facts) => preflight(facts.data),
-  async run(_inputs, _params, ctx) {
+  preflight: (p, facts) => preflight(facts.data, loadOptions(p, facts.out, facts.required)),
+  async run(_inputs, p, ctx) {
     const files = ctx.plan as InputFile[];
+    for (const a of absentFiles(files)) ctx.log(`[load] no ${a.file} file: ${a.note}`);
     const db = await ctx.db();
     const { quarantineDir } = runFiles(ctx.out);
     rmSync(quarantineDir, { recursive: true, force: true });
@@ -55,10 +72,15 @@ export const loadStep: StepDef<LoadParams> = {
       } else {
         const started = Date.now();
         const bar = ctx.progress(`load ${name}`);
-        const c = await loadFile(db, input, quarantineDir, (p, doing) => bar.percent(p, doing));
+        const c = await loadFile(db, input, quarantineDir, (x, doing) => bar.percent(x, doing), loadOptions(p, ctx.out));
         bar.clear();
         counts.push(c);
         ctx.log(`[load] ${name}: ${c.read.toLocaleString('en')} rows read, ${c.quarantined.toLocaleString('en')} quarantined (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+        const warning = quarantineWarning(c, p.quarantine_warning_share);
+        if (warning) {
+          c.warning = warning.message.replace(/^segment-of-one\/load: /, '');
+          ctx.warn(c.warning);
+        }
       }
       // Written as a temporary file and renamed, so a killed run leaves no Parquet file that looks complete.
       const target = inputPath(inputsDir, name);

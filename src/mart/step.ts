@@ -23,7 +23,8 @@ export const martStep: StepDef<MartParams> = {
   summary: 'one row of behavioural features per line, and who calls whom inside each company',
   section: () => import('./section.js'),
   inputs: ['inputs'],
-  outputs: ['mart', 'dictionary', 'edges', 'accounts', 'contacts', 'products', 'holdings'],
+  requires: ['accounts', 'lines', 'events'],
+  outputs: ['mart', 'dictionary', 'edges', 'accounts', 'contacts', 'products', 'holdings', 'responses'],
   defaults: { accounts: [], business_hours_start: 8, business_hours_end: 18, evening_start: 20, window_start: '', window_end: '' },
   validate(p, check) {
     check(p.business_hours_start < p.business_hours_end, 'business_hours_start', 'must be before business_hours_end');
@@ -53,6 +54,7 @@ export const martStep: StepDef<MartParams> = {
       products: await queryTable(db, 'SELECT * FROM products ORDER BY product_id'),
       accounts: await queryTable(db, `SELECT * FROM accounts WHERE ${inScope} ORDER BY account_id`),
       contacts: await queryTable(db, `SELECT * FROM contacts WHERE ${inScope} ORDER BY account_id, contact_id`),
+      responses: await queryTable(db, `SELECT * FROM responses WHERE ${inScope} ORDER BY date, account_id, response_id`),
     };
     return outputs;
   },

@@ -11,6 +11,7 @@ import { valueStep } from '../value/step';
 import { personasStep } from '../personas/step';
 import { offersStep } from '../offers/step';
 import { accountsStep } from '../accounts/step';
+import { relationshipStep } from '../relationship/step';
 import { reportStep } from '../report/step';
 
 export const STEPS: readonly StepDef[] = [
@@ -21,6 +22,7 @@ export const STEPS: readonly StepDef[] = [
   personasStep,
   offersStep,
   accountsStep,
+  relationshipStep,
   reportStep,
 ];
 

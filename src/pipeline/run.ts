@@ -20,6 +20,7 @@ import { FEATURES } from '../mart/dictionary';
 import { ruleFeatures } from '../features/rules';
 import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
 import { locate } from '../io/files';
+import { CONTRACT } from '../io/contract';
 import type { FileCounts } from '../io/load';
 import { inputPath } from '../io/step';
 import { emptyOf, parseTable, readTable, tableCsv, writeTable, writeText } from '../io/tables';
@@ -250,13 +251,16 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
     }
   }
 
+  // The raw files this run cannot do without: those its steps require, else the contract's required ones.
+  const asked = [...new Set(plan.flatMap((s) => s.requires ?? []))];
+  const required = asked.length ? asked : CONTRACT.filter((f) => f.required).map((f) => f.name);
   let db: Db | undefined;
   const openEngine = async () => (db ??= await openDb({ threads: config.engine.threads, memoryLimit: config.engine.memory_limit, tempDirectory: files.tmpDir }));
   const plans = new Map<StepDef, unknown>();
   try {
     for (const step of plan) {
       if (!step.preflight) continue;
-      const result = await step.preflight(config[step.name as SectionName], { data, accountIds: () => accountIds(openEngine, data, out, loads) });
+      const result = await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: () => accountIds(openEngine, data, out, loads) });
       plans.set(step, result);
     }
     checkOutputFolder(out);

@@ -5,6 +5,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import type { DatasetName } from '../catalog';
+import type { FileName } from '../io/contract';
 import type { Db } from '../io/duckdb';
 import type { Progress } from '../util/progress';
 import type { ReportSection } from '../report/view';
@@ -43,6 +44,8 @@ export interface StepDef<P = any> {
   summary: string;
   /** Catalog data sets the step reads; each comes from the step that writes it, in memory or from disk. */
   inputs: readonly DatasetName[];
+  /** Input files of the pilot folder it cannot do without: a run that includes the step needs them. */
+  requires?: readonly FileName[];
   outputs: readonly DatasetName[];
   /** The step's own config section, merged over these defaults; validated by `validate`. */
   defaults: P;
@@ -64,6 +67,10 @@ export interface StepDef<P = any> {
 export interface PreflightFacts {
   /** The pilot data folder. */
   data: string;
+  /** Input files the steps of this run cannot do without. */
+  required: readonly FileName[];
+  /** The output folder (for temporary files; nothing is written before preflight ends). */
+  out: string;
   /** Account ids the pilot holds (from the raw accounts file, or the accepted inputs of an earlier run). */
   accountIds(): Promise<Set<string>>;
 }

@@ -8,7 +8,7 @@ export type { ReportParams };
 export const reportStep: StepDef<ReportParams> = {
   name: 'report',
   summary: 'the findings report: portfolio, each account as one customer and line by line',
-  inputs: ['load_summary', 'accounts', 'mart', 'network', 'ties', 'value', 'personas', 'proposals', 'account_segments', 'segment_profiles'],
+  inputs: ['load_summary', 'accounts', 'mart', 'network', 'ties', 'value', 'personas', 'proposals', 'account_segments', 'segment_profiles', 'account_actions', 'stage_evidence'],
   outputs: ['report'],
   defaults: { max_links: 800, currency: 'EUR', locale: 'en' },
   validate(p, check) {

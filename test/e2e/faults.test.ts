@@ -99,7 +99,7 @@ describe('continuing a run', () => {
   it('runs only the steps that read what --from writes', async () => {
     await runPipeline({ data, out, config: resolveConfig({}), log: silent });
     const m = await runPipeline({ out, config: resolveConfig({}), from: 'value', log: silent });
-    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['report', 'value']);
+    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['accounts', 'relationship', 'report', 'value']);
     expect(m.steps.personas.status).toBe('kept');
     expect(m.steps.offers.status).toBe('kept');
   });

@@ -147,6 +147,6 @@ describe('pipeline on a generated pilot', () => {
     expect(statSync(mart).mtimeMs).toBe(martBefore);
     expect(readFileSync(personas, 'utf8')).not.toBe(before);
     expect(new Set(csv(personas).map((r) => r.cluster))).toEqual(new Set(['1', '2', '3', '4']));
-    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['offers', 'personas', 'report']);
+    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['accounts', 'offers', 'personas', 'relationship', 'report']);
   });
 });

@@ -35,10 +35,10 @@ describe('the plan of a run', () => {
   it('runs everything by default', () => {
     expect(names()).toEqual(STEPS.map((s) => s.name));
   });
-  it('--from follows what reads what: value feeds only the report', () => {
-    expect(names('value')).toEqual(['value', 'report']);
-    expect(names('personas')).toEqual(['personas', 'offers', 'report']);
-    expect(names('network')).toEqual(['network', 'value', 'report']);
+  it('--from follows what reads what: value feeds the account level and the report, not personas or offers', () => {
+    expect(names('value')).toEqual(['value', 'accounts', 'relationship', 'report']);
+    expect(names('personas')).toEqual(['personas', 'offers', 'accounts', 'relationship', 'report']);
+    expect(names('relationship')).toEqual(['relationship', 'report']);
   });
   it('--until runs only what the step needs', () => {
     expect(names(undefined, 'personas')).toEqual(['load', 'mart', 'personas']);
@@ -46,7 +46,7 @@ describe('the plan of a run', () => {
     expect(names(undefined, 'value')).toEqual(['load', 'mart', 'network', 'value']);
   });
   it('takes the old name of the personas step', () => {
-    expect(names('segments')).toEqual(['personas', 'offers', 'report']);
+    expect(names('segments')).toEqual(['personas', 'offers', 'accounts', 'relationship', 'report']);
   });
   it('names the steps when given an unknown one, and refuses an empty plan', () => {
     expect(() => planSteps('nope')).toThrow(/--from must be one of load, mart/);
