@@ -136,6 +136,27 @@ export const DATASETS = {
     text('account_id'), date('date', true), oneOf('source', ['contacts', 'responses', 'silence']), text('contact_id'), text('response'),
     oneOf('stage_before', STAGES, true), oneOf('stage_after', STAGES), text('note'),
   ]),
+  campaign_results: table('measure/campaign_results.csv', 'Each campaign and outcome, overall (breakdown all) and by breakdown: rates or means per group, uplift with its interval, p and q values, incremental value, cost and return on investment', [
+    text('campaign_id'), text('outcome'), text('breakdown'), text('breakdown_value'), int('treatment_units'), int('control_units'),
+    int('treatment_responders'), int('control_responders'), num('treatment_rate', true), num('control_rate', true), num('uplift', true),
+    num('uplift_low', true), num('uplift_high', true), num('relative_lift', true), num('relative_lift_low', true), num('relative_lift_high', true),
+    num('p_value', true), int('tests_count'), num('q_value', true), num('treatment_mean', true), num('control_mean', true), num('difference', true),
+    num('difference_low', true), num('difference_high', true), num('incremental_value', true), num('incremental_value_low', true),
+    num('incremental_value_high', true), num('cost', true), num('roi', true), num('roi_low', true), num('roi_high', true),
+  ], ['campaign_id', 'outcome', 'breakdown', 'breakdown_value']),
+  sample_ratio: table('measure/sample_ratio.csv', 'Each campaign\'s group sizes against its design (chi-square), flagged when they differ', [
+    text('campaign_id'), int('treatment_units'), int('control_units'), num('expected_control_share'), oneOf('share_source', ['design', 'observed']),
+    int('strata'), num('chi_square', true), int('df'), num('p_value', true), bool('mismatch'), text('note'),
+  ], ['campaign_id']),
+  uplift_by_band: table('measure/uplift_by_band.csv', 'Uplift by propensity band where a campaign offered a product the offers step scored, and its Qini coefficient', [
+    text('campaign_id'), text('outcome'), int('band'), int('units'), int('treatment_units'), int('control_units'),
+    num('treatment_rate', true), num('control_rate', true), num('uplift', true), num('qini_coefficient'),
+  ], ['campaign_id', 'band']),
+  spillover: table('measure/spillover.csv', 'Adoption among untreated colleagues of treated lines against colleagues of control lines, where accounts or communities were randomised', [
+    text('campaign_id'), oneOf('randomised_by', ['account', 'community']), text('outcome'), int('treatment_colleagues'), int('control_colleagues'),
+    int('treatment_clusters'), int('control_clusters'), num('treatment_rate'), num('control_rate'), num('difference'),
+    num('difference_low', true), num('difference_high', true), num('p_value', true),
+  ], ['campaign_id']),
   report: { kind: 'text', path: 'report/index.html', description: 'The findings report: self-contained HTML, pseudonyms and aggregates only' },
 } satisfies Record<string, Dataset>;
 

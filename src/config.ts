@@ -18,6 +18,7 @@ import type { PersonaParams } from './personas/step';
 import type { OfferParams } from './offers/step';
 import type { AccountParams } from './accounts/step';
 import type { RelationshipParams } from './relationship/step';
+import type { MeasureParams } from './measure/step';
 import type { ReportParams } from './report/step';
 
 export interface Config {
@@ -34,6 +35,7 @@ export interface Config {
   offers: OfferParams;
   accounts: AccountParams;
   relationship: RelationshipParams;
+  measure: MeasureParams;
   report: ReportParams;
 }
 

@@ -7,6 +7,7 @@ import { channelChart } from '../charts/charts';
 const served = (view: ReportView, id: string) => view.grouped('account_segments').get(id)?.[0];
 
 export const section: ReportSection = {
+  needs: ['account_segments'],
   overview: [
     { head: 'Segment', cell: (view, id) => esc(served(view, id)?.segment ?? '') },
     { head: 'Channel', cell: (view, id) => esc(served(view, id)?.channel ?? '') },

@@ -189,3 +189,39 @@ export function stageChart(actions: ColumnTable, stages: readonly string[], opti
     marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'stage', fill: 'channel', tip: true })), Plot.ruleX([0])],
   });
 }
+
+/** Measured uplift with its interval: one row per campaign and outcome (or per breakdown level), zero marked. */
+export function upliftChart(results: ColumnTable, options: ChartOptions & { label?: (r: Record<string, unknown>) => string; value?: 'uplift' | 'roi' } = {}): string {
+  const key = options.value ?? 'uplift';
+  const label = options.label ?? ((r) => `${r.campaign_id} · ${String(r.outcome).replace(/_/g, ' ')}`);
+  const rows = (results.objects() as Record<string, unknown>[])
+    .filter((r) => Number.isFinite(r[key] as number))
+    .map((r) => ({ label: label(r), mid: Number(r[key]), low: Number(r[`${key}_low`] ?? r[key]), high: Number(r[`${key}_high`] ?? r[key]) }));
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? Math.max(100, 26 * rows.length + 60),
+    marginLeft: 220,
+    x: { label: key === 'uplift' ? 'uplift, percentage points (95% interval)' : 'return on investment (95% interval)', percent: key === 'uplift', grid: true },
+    y: { label: null, domain: rows.map((r) => r.label) },
+    marks: [
+      Plot.ruleX([0], { stroke: '#888' }),
+      Plot.ruleY(rows, { y: 'label', x1: 'low', x2: 'high', stroke: '#4e79a7', strokeWidth: 2 }),
+      Plot.dot(rows, { y: 'label', x: 'mid', fill: '#4e79a7', r: 4, tip: true }),
+    ],
+  });
+}
+
+/** Uplift per propensity band (1 = highest scores): did the model find the people the campaign moved? */
+export function bandChart(bands: ColumnTable, options: ChartOptions = {}): string {
+  const rows = (bands.objects() as { campaign_id: string; band: number; uplift: number | null }[]).filter((r) => r.uplift !== null && Number.isFinite(r.uplift));
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? 260,
+    x: { label: 'propensity band (1 = highest)', tickFormat: 'd' },
+    y: { label: 'uplift', percent: true, grid: true },
+    color: { legend: true, type: 'categorical' },
+    marks: [Plot.ruleY([0], { stroke: '#888' }), Plot.lineY(rows, { x: 'band', y: 'uplift', stroke: 'campaign_id', marker: 'dot', tip: true })],
+  });
+}

@@ -333,7 +333,9 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   await run(db, `DROP TABLE dup_${spec.name}`);
   // Accepted rows, typed; a view, so the events are held once.
   const typed = spec.columns.flatMap(typedColumns).join(', ');
-  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed} FROM ${raw} WHERE rowid NOT IN (SELECT rid FROM ${bad})`);
+  // Columns the contract does not know stay, as text: measurement breaks results down by them.
+  const keptExtras = extras.filter((c) => !spec.columns.some((k) => typedColumns(k).some((t) => t.endsWith(` AS ${ident(c)}`)))).map((c) => `, ${ident(c)}`).join('');
+  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed}${keptExtras} FROM ${raw} WHERE rowid NOT IN (SELECT rid FROM ${bad})`);
   const reasons: Record<string, number> = {};
   for (const t of tally) reasons[t.reason] = t.n;
   const { read, quarantined } = counts[0];

@@ -62,6 +62,11 @@ export function checkTable(name: string, def: TableDataset, table: ColumnTable):
   }
 }
 
+/** A number as written: 8 decimals, or 6 significant digits below 1e-4 (a p value of 1e-12 is not 0). */
+function stable(v: number): number {
+  return Math.abs(v) >= 1e-4 || !Number.isFinite(v) ? round(v, 8) : Number(v.toPrecision(6));
+}
+
 /** A table with the declared columns and no rows: what a step's empty output is handed on as. */
 export function emptyOf(def: TableDataset): ColumnTable {
   return aq.table(Object.fromEntries(def.columns.map((c) => [c.name, []])));
@@ -73,7 +78,7 @@ export function tableCsv(def: TableDataset, table: ColumnTable): string {
   const order = [...declared, ...table.columnNames().filter((c) => !declared.includes(c))];
   const columns = Object.fromEntries(order.map((name) => {
     const values = table.columnNames().includes(name) ? Array.from(table.array(name) as ArrayLike<unknown>) : [];
-    return [name, values.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 8) : v))];
+    return [name, values.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? stable(v) : v))];
   }));
   const csv = aq.toCSV(aq.table(columns));
   return csv.endsWith('\n') ? csv : csv + '\n';

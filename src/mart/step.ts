@@ -9,7 +9,8 @@ import { runFiles } from '../catalog';
 import type { StepDef } from '../pipeline/step';
 import { LOAD_ORDER } from '../io/load';
 import { inputPath } from '../io/step';
-import { lit, queryTable, run } from '../io/duckdb';
+import { ident, lit, queryTable, run } from '../io/duckdb';
+import { DATASETS, type TableDataset } from '../catalog';
 import { SoOError } from '../util/errors';
 import { buildMart, type MartParams } from './mart';
 import { FEATURES } from './dictionary';
@@ -17,6 +18,9 @@ import { FEATURES } from './dictionary';
 export type { MartParams };
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The catalog's columns of a reference table: the input files may carry more (they stay in inputs/). */
+const columnsOf = (name: 'products' | 'accounts' | 'contacts' | 'responses') => (DATASETS[name] as TableDataset).columns.map((c) => ident(c.name)).join(', ');
 
 export const martStep: StepDef<MartParams> = {
   name: 'mart',
@@ -51,10 +55,10 @@ export const martStep: StepDef<MartParams> = {
       edges,
       holdings,
       dictionary: aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))),
-      products: await queryTable(db, 'SELECT * FROM products ORDER BY product_id'),
-      accounts: await queryTable(db, `SELECT * FROM accounts WHERE ${inScope} ORDER BY account_id`),
-      contacts: await queryTable(db, `SELECT * FROM contacts WHERE ${inScope} ORDER BY account_id, contact_id`),
-      responses: await queryTable(db, `SELECT * FROM responses WHERE ${inScope} ORDER BY date, account_id, response_id`),
+      products: await queryTable(db, `SELECT ${columnsOf('products')} FROM products ORDER BY product_id`),
+      accounts: await queryTable(db, `SELECT ${columnsOf('accounts')} FROM accounts WHERE ${inScope} ORDER BY account_id`),
+      contacts: await queryTable(db, `SELECT ${columnsOf('contacts')} FROM contacts WHERE ${inScope} ORDER BY account_id, contact_id`),
+      responses: await queryTable(db, `SELECT ${columnsOf('responses')} FROM responses WHERE ${inScope} ORDER BY date, account_id, response_id`),
     };
     return outputs;
   },

@@ -9,6 +9,7 @@ const productMargin = (view: ReportView, id?: string) => (id ? view.grouped('pro
   .filter((p) => p.kind === 'product').reduce((s, p) => s + Number(p.expected_monthly_value), 0);
 
 export const section: ReportSection = {
+  needs: ['proposals'],
   kpis: (view) => [kpi(view.fmt.money(productMargin(view)), 'expected monthly margin of proposed products')],
   overview: [{ head: 'Proposal margin / month', numeric: true, cell: (view, id) => view.fmt.money(productMargin(view, id)) }],
   account(view, id) {

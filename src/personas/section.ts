@@ -6,6 +6,7 @@ import { figure, htmlTable, words } from '../report/view';
 import { personaMixChart } from '../charts/charts';
 
 export const section: ReportSection = {
+  needs: ['personas'],
   overview: [{
     head: 'Main persona',
     cell(view, id) {

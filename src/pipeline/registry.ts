@@ -12,6 +12,7 @@ import { personasStep } from '../personas/step';
 import { offersStep } from '../offers/step';
 import { accountsStep } from '../accounts/step';
 import { relationshipStep } from '../relationship/step';
+import { measureStep } from '../measure/step';
 import { reportStep } from '../report/step';
 
 export const STEPS: readonly StepDef[] = [
@@ -23,6 +24,7 @@ export const STEPS: readonly StepDef[] = [
   offersStep,
   accountsStep,
   relationshipStep,
+  measureStep,
   reportStep,
 ];
 

@@ -20,7 +20,7 @@ import { FEATURES } from '../mart/dictionary';
 import { ruleFeatures } from '../features/rules';
 import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
 import { locate } from '../io/files';
-import { CONTRACT } from '../io/contract';
+import { CONTRACT, type FileName } from '../io/contract';
 import type { FileCounts } from '../io/load';
 import { inputPath } from '../io/step';
 import { emptyOf, parseTable, readTable, tableCsv, writeTable, writeText } from '../io/tables';
@@ -39,6 +39,8 @@ export interface PipelineOptions {
   from?: string;
   /** Run only what this step needs, up to it. */
   until?: string;
+  /** Run exactly these steps, in registry order (e.g. npm run measure: load and measure). */
+  steps?: readonly string[];
   /** Progress lines; default stderr. Pass () => {} for silence. */
   log?: (line: string) => void;
 }
@@ -111,10 +113,13 @@ function stepNamed(name: string, flag: string): StepDef {
   return step;
 }
 
-/** The steps that write what `step` reads. */
+/** The steps that write what `step` needs. */
 function upstream(step: StepDef): StepDef[] {
   return STEPS.filter((s) => s !== step && s.outputs.some((o) => step.inputs.includes(o)));
 }
+
+/** Everything a step reads, needed or optional. */
+const reads = (step: StepDef): readonly DatasetName[] => [...step.inputs, ...(step.optionalInputs ?? [])];
 
 function closure(start: StepDef, next: (s: StepDef) => StepDef[]): Set<StepDef> {
   const seen = new Set<StepDef>([start]);
@@ -123,13 +128,18 @@ function closure(start: StepDef, next: (s: StepDef) => StepDef[]): Set<StepDef> 
   return seen;
 }
 
-const downstream = (step: StepDef) => STEPS.filter((s) => upstream(s).includes(step));
+/** The steps that read, needed or optional, what `step` writes. */
+const downstream = (step: StepDef) => STEPS.filter((s) => s !== step && reads(s).some((i) => step.outputs.includes(i)));
 
-/** The steps a run takes, in registry order: from `from` down its dependants, up to what `until` needs. */
-export function planSteps(from?: string, until?: string): StepDef[] {
+/** The steps a run takes, in registry order: from `from` down its dependants, up to what `until` reads. */
+export function planSteps(from?: string, until?: string, steps?: readonly string[]): StepDef[] {
+  if (steps) {
+    const named = new Set(steps.map((s) => stepNamed(s, '--steps')));
+    return STEPS.filter((s) => named.has(s));
+  }
   let chosen = new Set(from ? closure(stepNamed(from, '--from'), downstream) : STEPS);
   if (until) {
-    const needed = closure(stepNamed(until, '--until'), upstream);
+    const needed = closure(stepNamed(until, '--until'), (s) => STEPS.filter((w) => w !== s && w.outputs.some((o) => reads(s).includes(o))));
     chosen = new Set([...chosen].filter((s) => needed.has(s)));
     if (!chosen.size) throw new SoOError('pipeline', `--until ${until} is not after --from ${from}: nothing to run`);
   }
@@ -203,7 +213,7 @@ function checkOutputFolder(out: string): void {
 }
 
 /** Account ids of the pilot, for preflight checks: from the raw accounts file, or the accepted inputs of an earlier run. */
-async function accountIds(db: () => Promise<Db>, data: string, out: string, loads: boolean): Promise<Set<string>> {
+async function accountIds(db: Db, data: string, out: string, loads: boolean): Promise<Set<string>> {
   const source = loads
     ? (() => {
         const hit = locate(data, 'accounts');
@@ -212,17 +222,57 @@ async function accountIds(db: () => Promise<Db>, data: string, out: string, load
       })()
     : `read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), 'accounts'))})`;
   if (!source) return new Set();
-  const rows = await queryRows<{ account_id: string }>(await db(), `SELECT DISTINCT account_id FROM ${source}`);
+  const rows = await queryRows<{ account_id: string }>(db, `SELECT DISTINCT account_id FROM ${source}`);
   return new Set(rows.map((r) => String(r.account_id)));
 }
 
-export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
-  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+/** Rows of an accepted input of an earlier run. */
+async function inputRows(db: Db, out: string, file: FileName): Promise<number> {
+  const rows = await queryRows<{ n: number }>(db, `SELECT count(*) AS n FROM read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), file))})`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The run's DuckDB, opened on first use. */
+function lazyEngine(config: Config, out: string) {
+  let db: Db | undefined;
+  return {
+    get: async () => (db ??= await openDb({ threads: config.engine.threads, memoryLimit: config.engine.memory_limit, tempDirectory: runFiles(out).tmpDir })),
+    close: () => {
+      if (db) closeDb(db);
+      db = undefined;
+    },
+  };
+}
+type Engine = ReturnType<typeof lazyEngine>;
+
+/** A step's inputs: from memory where this run made them, else from disk; optional ones only where they exist. */
+function gatherInputs(step: StepDef, memory: ReadonlyMap<DatasetName, Data>, out: string): Tables {
+  const inputs: Tables = {};
+  for (const name of step.inputs) inputs[name] = memory.get(name) ?? readOutput(out, name);
+  for (const name of step.optionalInputs ?? []) {
+    const value = memory.get(name) ?? (existsSync(datasetPath(out, name)) ? readOutput(out, name) : undefined);
+    if (value !== undefined) inputs[name] = value;
+  }
+  return inputs;
+}
+
+/** What a run decided before writing anything. */
+interface Prepared {
+  plan: StepDef[];
+  data: string;
+  loads: boolean;
+  before?: Manifest;
+  /** What each step's preflight returned. */
+  plans: Map<StepDef, unknown>;
+}
+
+/** Everything that can stop a run, checked before the output folder is touched. */
+async function prepare(options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Prepared> {
   const { config, out } = options;
-  const plan = planSteps(options.from, options.until);
-  checkFeatures(config);
   const files = runFiles(out);
-  const loads = plan.some((s) => s.name === 'load');
+  const planned = planSteps(options.from, options.until, options.steps);
+  checkFeatures(config);
+  const loads = planned.some((s) => s.name === 'load');
 
   // The run continued, when it does not start from the raw files.
   let before: Manifest | undefined;
@@ -239,6 +289,16 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   }
   const data = loads ? options.data ?? '' : before!.data;
   if (loads && !data) throw new SoOError('pipeline', 'the load step needs --data');
+  if (loads && !existsSync(data)) throw new SoOError('load', `pilot data folder ${data} does not exist`);
+
+  // Steps with nothing to do on this pilot (measure without campaigns) are left out, unless named.
+  const hasInput = async (file: FileName) => (loads ? Boolean(locate(data, file)) : existsSync(inputPath(datasetPath(out, 'inputs'), file)) && (await inputRows(await engine.get(), out, file)) > 0);
+  const plan: StepDef[] = [];
+  for (const step of planned) {
+    if (!options.steps && step.applies && !(await step.applies({ hasInput }))) log(`[${step.name}] left out: nothing to do on this pilot (${step.summary})`);
+    else plan.push(step);
+  }
+  if (!plan.length) throw new SoOError('pipeline', 'nothing to run');
 
   // Inputs that no step of this run writes must exist from an earlier run.
   const written = new Set(plan.flatMap((s) => s.outputs));
@@ -254,98 +314,105 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
   // The raw files this run cannot do without: those its steps require, else the contract's required ones.
   const asked = [...new Set(plan.flatMap((s) => s.requires ?? []))];
   const required = asked.length ? asked : CONTRACT.filter((f) => f.required).map((f) => f.name);
-  let db: Db | undefined;
-  const openEngine = async () => (db ??= await openDb({ threads: config.engine.threads, memoryLimit: config.engine.memory_limit, tempDirectory: files.tmpDir }));
   const plans = new Map<StepDef, unknown>();
-  try {
-    for (const step of plan) {
-      if (!step.preflight) continue;
-      const result = await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: () => accountIds(openEngine, data, out, loads) });
-      plans.set(step, result);
-    }
-    checkOutputFolder(out);
-
-    const manifest: Manifest = {
-      completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
-      inputs: loads ? [] : before?.inputs ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
-      removed_stale: [], warnings: [], timings_s: {}, versions: versions(),
-    };
-    const stale = staleSteps(plan);
-    for (const step of STEPS) {
-      const previous = before?.steps?.[step.name];
-      if (plan.includes(step)) manifest.steps[step.name] = { status: 'pending' };
-      else if (!stale.includes(step) && previous && previous.status !== 'pending') {
-        manifest.steps[step.name] = { ...previous, status: 'kept' };
-        for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.outputs[outputKey(name)] = before.outputs[outputKey(name)];
-        const now = JSON.stringify(config[step.name as SectionName]);
-        if (previous.config !== undefined && JSON.stringify(previous.config) !== now) {
-          manifest.warnings.push(`${step.name}: its outputs were made with another ${step.name} config than this run's; run --from ${step.name} to apply it`);
-        }
-      }
-    }
-    for (const step of [...plan, ...stale]) removeOutputs(out, step);
-    for (const step of stale) {
-      manifest.steps[step.name] = { status: 'removed' };
-      for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.removed_stale.push(outputKey(name));
-    }
-    for (const w of manifest.warnings) log(`[pipeline] warning: ${w}`);
-    if (manifest.removed_stale.length) log(`[pipeline] removed outputs made stale by this run: ${manifest.removed_stale.join(', ')}`);
-    const save = () => {
-      manifest.timings_s.total = Object.entries(manifest.timings_s).filter(([k]) => k !== 'total').reduce((a, [, b]) => a + b, 0);
-      manifest.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-      writeText(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
-    };
-    save();
-
-    const memory = new Map<DatasetName, Data>();
-    const key = pseudonymKey(config.pseudonym_key);
-    try {
-      for (const [i, step] of plan.entries()) {
-        const later = plan.slice(i + 1);
-        const inputs: Tables = {};
-        for (const name of step.inputs) inputs[name] = memory.get(name) ?? readOutput(out, name);
-        const ctx: StepContext = {
-          seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step),
-          db: openEngine,
-          progress: (label) => new Progress(label),
-          warn: (message) => {
-            manifest.warnings.push(`${step.name}: ${message}`);
-            log(`[${step.name}] warning: ${message}`);
-          },
-        };
-        const started = Date.now();
-        const params = config[step.name as SectionName];
-        const result = await step.run(inputs, params, ctx);
-        for (const name of step.outputs) {
-          if (result[name] === undefined) throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
-          const { value, size } = persist(out, name, result[name]!, later.some((s) => s.inputs.includes(name)));
-          memory.set(name, value);
-          manifest.outputs[outputKey(name)] = size;
-        }
-        const seconds = (Date.now() - started) / 1000;
-        manifest.timings_s[step.name] = seconds;
-        manifest.steps[step.name] = { status: 'ran', seconds, config: params };
-        if (step.name === 'load') manifest.inputs = memory.get('load_summary') as FileCounts[];
-        if (step.name === 'mart') {
-          const mart = memory.get('mart') as ColumnTable;
-          manifest.observed_days = mart.numRows() ? Number(mart.get('observed_days', 0)) : 0;
-        }
-        save();
-        log(`[${step.name}] ${step.describe?.(Object.fromEntries(step.outputs.map((n) => [n, memory.get(n)]))) ?? 'done'} (${seconds.toFixed(1)}s)`);
-      }
-      manifest.completed = true;
-    } catch (e) {
-      manifest.error = (e as Error).message;
-      throw e;
-    } finally {
-      save();
-    }
-    return manifest;
-  } finally {
-    if (db) closeDb(db);
-    // The output folder itself may be what failed (a file, read-only): that error is the one to report.
-    if (existsSync(out) && statSync(out).isDirectory()) rmSync(files.tmpDir, { recursive: true, force: true });
+  for (const step of plan) {
+    if (!step.preflight) continue;
+    plans.set(step, await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: async () => accountIds(await engine.get(), data, out, loads) }));
   }
+  checkOutputFolder(out);
+  return { plan, data, loads, before, plans };
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const engine = lazyEngine(options.config, options.out);
+  try {
+    return await execute(await prepare(options, engine, log), options, engine, log);
+  } finally {
+    engine.close();
+    // The output folder itself may be what failed (a file, read-only): that error is the one to report.
+    if (existsSync(options.out) && statSync(options.out).isDirectory()) rmSync(runFiles(options.out).tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the prepared plan: removes what it makes stale, runs each step, keeps run.json current. */
+async function execute({ plan, data, loads, before, plans }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
+  const { config, out } = options;
+  const files = runFiles(out);
+  const manifest: Manifest = {
+    completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
+    inputs: loads ? [] : before?.inputs ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
+    removed_stale: [], warnings: [], timings_s: {}, versions: versions(),
+  };
+  const stale = staleSteps(plan);
+  for (const step of STEPS) {
+    const previous = before?.steps?.[step.name];
+    if (plan.includes(step)) manifest.steps[step.name] = { status: 'pending' };
+    else if (!stale.includes(step) && previous && previous.status !== 'pending' && previous.status !== 'removed') {
+      manifest.steps[step.name] = { ...previous, status: 'kept' };
+      for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.outputs[outputKey(name)] = before.outputs[outputKey(name)];
+      if (previous.config !== undefined && JSON.stringify(previous.config) !== JSON.stringify(config[step.name as SectionName])) {
+        manifest.warnings.push(`${step.name}: its outputs were made with another ${step.name} config than this run's; run --from ${step.name} to apply it`);
+      }
+    }
+  }
+  for (const step of [...plan, ...stale]) removeOutputs(out, step);
+  for (const step of stale) {
+    manifest.steps[step.name] = { status: 'removed' };
+    for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.removed_stale.push(outputKey(name));
+  }
+  for (const w of manifest.warnings) log(`[pipeline] warning: ${w}`);
+  if (manifest.removed_stale.length) log(`[pipeline] removed outputs made stale by this run: ${manifest.removed_stale.join(', ')}`);
+  const save = () => {
+    manifest.timings_s.total = Object.entries(manifest.timings_s).filter(([k]) => k !== 'total').reduce((a, [, b]) => a + b, 0);
+    manifest.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+    writeText(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  };
+  save();
+
+  const memory = new Map<DatasetName, Data>();
+  const key = pseudonymKey(config.pseudonym_key);
+  try {
+    for (const [i, step] of plan.entries()) {
+      const later = plan.slice(i + 1);
+      const inputs = gatherInputs(step, memory, out);
+      const ctx: StepContext = {
+        seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step),
+        db: engine.get,
+        progress: (label) => new Progress(label),
+        warn: (message) => {
+          manifest.warnings.push(`${step.name}: ${message}`);
+          log(`[${step.name}] warning: ${message}`);
+        },
+      };
+      const started = Date.now();
+      const params = config[step.name as SectionName];
+      const result = await step.run(inputs, params, ctx);
+      for (const name of step.outputs) {
+        if (result[name] === undefined) throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
+        const { value, size } = persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)));
+        memory.set(name, value);
+        manifest.outputs[outputKey(name)] = size;
+      }
+      const seconds = (Date.now() - started) / 1000;
+      manifest.timings_s[step.name] = seconds;
+      manifest.steps[step.name] = { status: 'ran', seconds, config: params };
+      if (step.name === 'load') manifest.inputs = memory.get('load_summary') as FileCounts[];
+      if (step.name === 'mart') {
+        const mart = memory.get('mart') as ColumnTable;
+        manifest.observed_days = mart.numRows() ? Number(mart.get('observed_days', 0)) : 0;
+      }
+      save();
+      log(`[${step.name}] ${step.describe?.(Object.fromEntries(step.outputs.map((n) => [n, memory.get(n)]))) ?? 'done'} (${seconds.toFixed(1)}s)`);
+    }
+    manifest.completed = true;
+  } catch (e) {
+    manifest.error = (e as Error).message;
+    throw e;
+  } finally {
+    save();
+  }
+  return manifest;
 }
 
 /**
@@ -357,27 +424,22 @@ export async function previewSteps(options: { out: string; config: Config; from:
   const plan = planSteps(options.from, options.until);
   if (plan.some((s) => s.name === 'load')) throw new SoOError('pipeline', 'a preview starts after the load step (from mart or later)');
   checkFeatures(options.config);
-  const memory: Tables = {};
-  let db: Db | undefined;
-  const files = runFiles(options.out);
+  const memory = new Map<DatasetName, Data>();
+  const engine = lazyEngine(options.config, options.out);
   try {
     for (const step of plan) {
-      const inputs: Tables = {};
-      for (const name of step.inputs) inputs[name] = memory[name] ?? readOutput(options.out, name);
       const ctx: StepContext = {
         seed: options.config.seed, data: '', out: options.out, log: () => undefined, pseudonymKey: pseudonymKey(options.config.pseudonym_key),
-        db: async () => (db ??= await openDb({ threads: options.config.engine.threads, memoryLimit: options.config.engine.memory_limit, tempDirectory: files.tmpDir })),
-        progress: (label) => new Progress(label),
-        warn: () => undefined,
+        db: engine.get, progress: (label) => new Progress(label), warn: () => undefined,
       };
-      const result = await step.run(inputs, options.config[step.name as SectionName], ctx);
+      const result = await step.run(gatherInputs(step, memory, options.out), options.config[step.name as SectionName], ctx);
       for (const name of step.outputs) {
         const def = DATASETS[name];
-        memory[name] = def.kind === 'table' ? parseTable(name, def, tableCsv(def, result[name] as ColumnTable)) : result[name];
+        memory.set(name, def.kind === 'table' ? parseTable(name, def, tableCsv(def, result[name] as ColumnTable)) : result[name]!);
       }
     }
   } finally {
-    if (db) closeDb(db);
+    engine.close();
   }
-  return memory;
+  return Object.fromEntries(memory);
 }

@@ -44,8 +44,18 @@ export interface StepDef<P = any> {
   summary: string;
   /** Catalog data sets the step reads; each comes from the step that writes it, in memory or from disk. */
   inputs: readonly DatasetName[];
+  /**
+   * Data sets the step reads when an earlier step of the run, or an earlier run, made them (breakdowns,
+   * report sections); a run --from their writer runs the step again.
+   */
+  optionalInputs?: readonly DatasetName[];
   /** Input files of the pilot folder it cannot do without: a run that includes the step needs them. */
   requires?: readonly FileName[];
+  /**
+   * Whether the step has anything to do with this pilot (measure: only with campaigns). A step that does
+   * not apply is left out of the run, and its outputs with it; it is run only when named in `steps`.
+   */
+  applies?(facts: { hasInput(file: FileName): Promise<boolean> }): Promise<boolean>;
   outputs: readonly DatasetName[];
   /** The step's own config section, merged over these defaults; validated by `validate`. */
   defaults: P;

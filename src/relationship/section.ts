@@ -9,6 +9,7 @@ const words = (s: unknown) => esc(String(s ?? '').replace(/_/g, ' '));
 const actionOf = (view: ReportView, id: string) => view.grouped('account_actions').get(id)?.[0];
 
 export const section: ReportSection = {
+  needs: ['account_actions'],
   overview: [{ head: 'Stage', cell: (view, id) => words(actionOf(view, id)?.stage) }],
   portfolio(view) {
     const actions = view.table('account_actions');

@@ -27,7 +27,8 @@ section.account { page-break-before: always; break-before: page; margin-top: 40p
 @media print { body { padding: 0; max-width: none; } nav { display: none; } }
 `;
 
-export function buildReport(view: ReportView, sections: readonly ReportSection[]): string {
+export function buildReport(view: ReportView, all: readonly ReportSection[]): string {
+  const sections = all.filter((s) => s.needs.every((t) => view.tables[t] !== undefined));
   const { fmt } = view;
   const ids = view.accountIds;
   const name = (id: string) => esc(view.names.get(id) ?? id);
@@ -43,8 +44,8 @@ export function buildReport(view: ReportView, sections: readonly ReportSection[]
 <div class="kpis">${sections.flatMap((s) => s.kpis?.(view) ?? []).join('\n')}</div>
 <nav>${ids.map((id) => `<a href="#${esc(id)}">${name(id)}</a>`).join(' ')}</nav>
 <h2>Portfolio overview</h2>
-${htmlTable(['Account', 'Industry', ...columns.map((c) => c.head)], overview, [false, false, ...columns.map((c) => Boolean(c.numeric))])}
-${ids.length ? sections.map((s) => s.portfolio?.(view) ?? '').filter(Boolean).join('\n') : '<p class="warning">No lines in scope: check mart.accounts and the quarantine.</p>'}`);
+${ids.length ? htmlTable(['Account', 'Industry', ...columns.map((c) => c.head)], overview, [false, false, ...columns.map((c) => Boolean(c.numeric))]) : ''}
+${ids.length || !view.tables.mart ? sections.map((s) => s.portfolio?.(view) ?? '').filter(Boolean).join('\n') : '<p class="warning">No lines in scope: check mart.accounts and the quarantine.</p>'}`);
 
   for (const id of ids) {
     const a = view.info.get(id) ?? {};

@@ -8,7 +8,12 @@ export type { ReportParams };
 export const reportStep: StepDef<ReportParams> = {
   name: 'report',
   summary: 'the findings report: portfolio, each account as one customer and line by line',
-  inputs: ['load_summary', 'accounts', 'mart', 'network', 'ties', 'value', 'personas', 'proposals', 'account_segments', 'segment_profiles', 'account_actions', 'stage_evidence'],
+  // Every section shows what the run has: a run that only measures campaigns reports just that.
+  inputs: [],
+  optionalInputs: [
+    'load_summary', 'accounts', 'mart', 'network', 'ties', 'value', 'personas', 'proposals', 'account_segments', 'segment_profiles',
+    'account_actions', 'stage_evidence', 'campaign_results', 'sample_ratio', 'uplift_by_band', 'spillover',
+  ],
   outputs: ['report'],
   defaults: { max_links: 800, currency: 'EUR', locale: 'en' },
   validate(p, check) {

@@ -61,7 +61,8 @@ export function reportFormat(params: ReportParams): ReportFormat {
 
 /** Joins the line-level tables that are present on line_id, mart first. */
 function joinLines(tables: Tables): Row[] {
-  const mart = tables.mart as ColumnTable;
+  const mart = tables.mart as ColumnTable | undefined;
+  if (!mart) return [];
   const rows = mart.objects() as Row[];
   for (const name of ['value', 'personas', 'network'] as const) {
     const t = tables[name] as ColumnTable | undefined;
@@ -75,7 +76,7 @@ function joinLines(tables: Tables): Row[] {
 export function buildView(tables: Tables, params: ReportParams, key: string, seed: number, accounts: readonly string[] = []): ReportView {
   const scope = new Set(accounts);
   const inScope = (id: string) => !scope.size || scope.has(id);
-  const info = new Map(((tables.accounts as ColumnTable).objects() as Row[]).filter((a) => inScope(a.account_id as string)).map((a) => [a.account_id as string, a]));
+  const info = new Map((((tables.accounts as ColumnTable | undefined)?.objects() ?? []) as Row[]).filter((a) => inScope(a.account_id as string)).map((a) => [a.account_id as string, a]));
   const lines = joinLines(tables).filter((r) => inScope(r.account_id as string));
   const byAccount = groupBy(lines, (r) => r.account_id as string);
   const days = Number(lines[0]?.observed_days ?? 30) || 30;
@@ -130,6 +131,8 @@ export const words = (name: unknown) => esc(String(name).replace(/_/g, ' '));
  * each account get the step's own block; the appendix its notes on data and method.
  */
 export interface ReportSection {
+  /** The tables it shows: a run without them (its step did not run) leaves the section out. */
+  needs: (keyof Tables)[];
   kpis?(view: ReportView): string[];
   overview?: { head: string; numeric?: boolean; cell(view: ReportView, accountId: string): string | number }[];
   portfolio?(view: ReportView): string;

@@ -16,6 +16,7 @@ function tierA(view: ReportView, id: string) {
 }
 
 export const section: ReportSection = {
+  needs: ['value'],
   kpis: (view) => [kpi(view.fmt.money(view.lines.reduce((s, r) => s + Number(r.current_value), 0)), 'monthly spend')],
   overview: [
     { head: 'Monthly spend', numeric: true, cell: (view, id) => view.fmt.money(spendOf(view, id)) },
