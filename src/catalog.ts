@@ -83,6 +83,7 @@ export const DATASETS = {
   ], undefined, { internal: true }),
   mart: table('mart/employee_mart.csv', 'Step 1: one row per line, behavioural features (see the dictionary)',
     FEATURES.map(({ name, type, values }) => ({ name, type, values, nullable: name === 'recharge_channel' })), ['line_id'], { internal: true }),
+  window: { kind: 'json', path: 'mart/window.json', description: 'The observation window: first and last day (local dates) and its length in days' },
   dictionary: table('mart/feature_dictionary.csv', 'Name, unit and definition of every mart column', [text('name'), text('unit'), text('definition')], ['name']),
   edges: table('mart/call_edges.csv', 'Calls, minutes and SMS from each line to each colleague, counted from out records', [
     text('account_id'), text('line_id'), text('counterpart_line_id'), int('calls'), num('minutes'), int('sms'),
@@ -157,6 +158,27 @@ export const DATASETS = {
     int('treatment_clusters'), int('control_clusters'), num('treatment_rate'), num('control_rate'), num('difference'),
     num('difference_low', true), num('difference_high', true), num('p_value', true),
   ], ['campaign_id']),
+  pilot_campaigns: table('pilot/campaigns.csv', 'The pilot\'s campaigns in the input contract (campaigns), with the design\'s control share and unit of randomisation', [
+    text('campaign_id'), text('name'), text('product_id'), oneOf('target', ['line', 'account']), oneOf('channel', MEDIA), date('start_date'), date('end_date'),
+    num('cost_per_contact'), num('fixed_cost'), num('control_share'), oneOf('randomised_by', ['line', 'community', 'account']),
+  ], ['campaign_id']),
+  pilot_assignments: table('pilot/assignments.csv', 'Who is treated and who is held out, per campaign, in the input contract (assignments)', [
+    text('campaign_id'), text('line_id'), text('account_id'), oneOf('group', ['treatment', 'control']), text('stratum'),
+  ], undefined, { internal: true }),
+  pilot_design: table('pilot/design.csv', 'Per campaign before launch: units per group, strata, the base rate the propensities expect, the design effect, and the smallest uplift detectable', [
+    text('campaign_id'), text('name'), oneOf('target', ['line', 'account']), oneOf('randomised_by', ['line', 'community', 'account']), int('units'),
+    int('treatment_units'), int('control_units'), int('strata'), int('clusters'), num('base_rate'), num('design_effect'), num('mde', true), num('mde_relative', true),
+    num('power'), num('alpha'),
+  ], ['campaign_id']),
+  pilot_balance: table('pilot/balance.csv', 'Balance of the key features between treatment and control: standardised mean differences, flagged above 0.1', [
+    text('campaign_id'), text('feature'), num('treatment_mean'), num('control_mean'), num('smd'), bool('imbalanced'),
+  ], ['campaign_id', 'feature']),
+  campaign_lists: table('pilot/internal/campaign_lists.csv', 'INTERNAL: per treated unit what to offer, through whom and why, with the real line id, for the operator\'s campaign tool', [
+    text('campaign_id'), text('line_id'), text('account_id'), text('employee'), text('approach'), text('medium'), text('product_id'), text('offer'), text('reason'),
+  ], undefined, { internal: true }),
+  pseudonym_lookup: table('pilot/internal/pseudonym_lookup.csv', 'INTERNAL: the line id behind each pseudonym of the pilot\'s lists, written only when pilot.write_pseudonym_lookup is set', [
+    text('employee'), text('line_id'),
+  ], ['employee'], { internal: true }),
   report: { kind: 'text', path: 'report/index.html', description: 'The findings report: self-contained HTML, pseudonyms and aggregates only' },
 } satisfies Record<string, Dataset>;
 

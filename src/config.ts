@@ -18,6 +18,7 @@ import type { PersonaParams } from './personas/step';
 import type { OfferParams } from './offers/step';
 import type { AccountParams } from './accounts/step';
 import type { RelationshipParams } from './relationship/step';
+import type { PilotParams } from './pilot/step';
 import type { MeasureParams } from './measure/step';
 import type { ReportParams } from './report/step';
 
@@ -35,6 +36,7 @@ export interface Config {
   offers: OfferParams;
   accounts: AccountParams;
   relationship: RelationshipParams;
+  pilot: PilotParams;
   measure: MeasureParams;
   report: ReportParams;
 }

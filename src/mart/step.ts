@@ -9,7 +9,7 @@ import { runFiles } from '../catalog';
 import type { StepDef } from '../pipeline/step';
 import { LOAD_ORDER } from '../io/load';
 import { inputPath } from '../io/step';
-import { ident, lit, queryTable, run } from '../io/duckdb';
+import { ident, lit, queryRows, queryTable, run } from '../io/duckdb';
 import { DATASETS, type TableDataset } from '../catalog';
 import { SoOError } from '../util/errors';
 import { buildMart, type MartParams } from './mart';
@@ -28,7 +28,7 @@ export const martStep: StepDef<MartParams> = {
   section: () => import('./section.js'),
   inputs: ['inputs'],
   requires: ['accounts', 'lines', 'events'],
-  outputs: ['mart', 'dictionary', 'edges', 'accounts', 'contacts', 'products', 'holdings', 'responses'],
+  outputs: ['mart', 'window', 'dictionary', 'edges', 'accounts', 'contacts', 'products', 'holdings', 'responses'],
   defaults: { accounts: [], business_hours_start: 8, business_hours_end: 18, evening_start: 20, window_start: '', window_end: '' },
   validate(p, check) {
     check(p.business_hours_start < p.business_hours_end, 'business_hours_start', 'must be before business_hours_end');
@@ -50,7 +50,9 @@ export const martStep: StepDef<MartParams> = {
     bar.clear();
     if (!mart.numRows()) ctx.warn(`no lines in scope${p.accounts.length ? ` (mart.accounts: ${p.accounts.join(', ')})` : ''}: every later table is empty`);
     const inScope = 'account_id IN (SELECT account_id FROM pilot_lines)';
-    const outputs: Record<string, ColumnTable> = {
+    const [window] = await queryRows<{ first_day: string | null; last_day: string | null }>(db, 'SELECT first_day, last_day FROM observation_window');
+    const outputs: Record<string, ColumnTable | object> = {
+      window: { first_day: window?.first_day ?? null, last_day: window?.last_day ?? null, observed_days: mart.numRows() ? Number(mart.get('observed_days', 0)) : 0 },
       mart,
       edges,
       holdings,

@@ -12,6 +12,7 @@ import { personasStep } from '../personas/step';
 import { offersStep } from '../offers/step';
 import { accountsStep } from '../accounts/step';
 import { relationshipStep } from '../relationship/step';
+import { pilotStep } from '../pilot/step';
 import { measureStep } from '../measure/step';
 import { reportStep } from '../report/step';
 
@@ -24,6 +25,7 @@ export const STEPS: readonly StepDef[] = [
   offersStep,
   accountsStep,
   relationshipStep,
+  pilotStep,
   measureStep,
   reportStep,
 ];

@@ -195,7 +195,7 @@ export function readOutput(out: string, name: DatasetName): Data {
 }
 
 function removeOutputs(out: string, step: StepDef): void {
-  for (const name of step.outputs) rmSync(datasetPath(out, name), { recursive: true, force: true });
+  for (const name of [...step.outputs, ...(step.optionalOutputs ?? [])]) rmSync(datasetPath(out, name), { recursive: true, force: true });
   if (step.name === 'load') rmSync(runFiles(out).quarantineDir, { recursive: true, force: true });
 }
 
@@ -388,8 +388,11 @@ async function execute({ plan, data, loads, before, plans }: Prepared, options: 
       const started = Date.now();
       const params = config[step.name as SectionName];
       const result = await step.run(inputs, params, ctx);
-      for (const name of step.outputs) {
-        if (result[name] === undefined) throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
+      for (const name of [...step.outputs, ...(step.optionalOutputs ?? [])]) {
+        if (result[name] === undefined) {
+          if (step.optionalOutputs?.includes(name)) continue;
+          throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
+        }
         const { value, size } = persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)));
         memory.set(name, value);
         manifest.outputs[outputKey(name)] = size;

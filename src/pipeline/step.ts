@@ -57,6 +57,8 @@ export interface StepDef<P = any> {
    */
   applies?(facts: { hasInput(file: FileName): Promise<boolean> }): Promise<boolean>;
   outputs: readonly DatasetName[];
+  /** Data sets it writes only when its config asks (the pilot's pseudonym lookup); else any old copy is removed. */
+  optionalOutputs?: readonly DatasetName[];
   /** The step's own config section, merged over these defaults; validated by `validate`. */
   defaults: P;
   /** Paths (below the section) of maps whose keys the user chooses, e.g. `rules` and `rules.*.when`. */

@@ -12,7 +12,7 @@ export const reportStep: StepDef<ReportParams> = {
   inputs: [],
   optionalInputs: [
     'load_summary', 'accounts', 'mart', 'network', 'ties', 'value', 'personas', 'proposals', 'account_segments', 'segment_profiles',
-    'account_actions', 'stage_evidence', 'campaign_results', 'sample_ratio', 'uplift_by_band', 'spillover',
+    'account_actions', 'stage_evidence', 'pilot_design', 'pilot_campaigns', 'pilot_balance', 'campaign_results', 'sample_ratio', 'uplift_by_band', 'spillover',
   ],
   outputs: ['report'],
   defaults: { max_links: 800, currency: 'EUR', locale: 'en' },

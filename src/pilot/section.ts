@@ -1,0 +1,24 @@
+/** The pilot in the report: the accounts and campaigns, groups, power and balance; never a line id. */
+import type { ReportSection } from '../report/view';
+import { htmlTable } from '../report/view';
+import { escapeHtml as esc } from '../report/privacy';
+
+type Row = Record<string, unknown>;
+const pts = (v: unknown) => (v === null || v === undefined ? 'not detectable' : `${(Number(v) * 100).toFixed(1)} pts`);
+
+export const section: ReportSection = {
+  needs: ['pilot_design'],
+  portfolio(view) {
+    const design = (view.table('pilot_design')?.objects() ?? []) as Row[];
+    const campaigns = new Map(((view.table('pilot_campaigns')?.objects() ?? []) as Row[]).map((c) => [String(c.campaign_id), c]));
+    const balance = (view.table('pilot_balance')?.objects() ?? []) as Row[];
+    const imbalanced = balance.filter((b) => b.imbalanced === true);
+    const first = campaigns.values().next().value;
+    return `<h3>The pilot</h3>
+<p>${design.length} campaigns${first ? `, from ${esc(first.start_date)} to ${esc(first.end_date)}` : ''}; each holds out a control group drawn at random within strata, so what changes is measured against what would have happened anyway.</p>
+${htmlTable(['Campaign', 'Randomised by', 'Treated', 'Control', 'Expected base rate', 'Smallest detectable uplift'], design.map((d) => [
+      esc(d.name), esc(d.randomised_by), Number(d.treatment_units), Number(d.control_units), view.fmt.pct(Number(d.base_rate)), pts(d.mde),
+    ]), [false, false, true, true, true, true])}
+<p class="note">Smallest uplift detectable with ${Math.round(Number(design[0]?.power ?? 0.8) * 100)}% power at ${Math.round(Number(design[0]?.alpha ?? 0.05) * 100)}% two-sided with these group sizes. ${imbalanced.length ? `${imbalanced.length} feature${imbalanced.length > 1 ? 's are' : ' is'} imbalanced between groups (|standardised difference| above 0.1): ${imbalanced.slice(0, 6).map((b) => `${esc(b.campaign_id)} ${esc(b.feature)}`).join(', ')}.` : 'Every key feature is balanced between groups (|standardised difference| at most 0.1).'} The campaign lists with line ids are internal files for the operator's campaign tool, not part of this report.</p>`;
+  },
+};
