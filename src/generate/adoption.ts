@@ -54,23 +54,26 @@ export interface AdoptionInputs {
 
 /** Intercepts: with the default pilot's lines they give 90-day adoption rates of a few % to ~15% per product. */
 export const ADOPTION_INTERCEPTS: Record<string, number> = {
-  ROAM_PACK: -3.3,
-  INTL_PACK: -3.9,
-  DATA_XL: -3.0,
-  FLEET_VPN: -3.3,
-  DEVICE_UPGRADE: -2.6,
-  MOBILE_SECURITY: -3.6,
-  PERSONAL_LINE: -3.6,
-  FAMILY_BUNDLE: -4.3,
-  HOME_FIBER: -4.3,
-  TRAVEL_PASS: -4.1,
+  ROAM_PACK: -3.75,
+  INTL_PACK: -4.65,
+  DATA_XL: -3.45,
+  FLEET_VPN: -3.75,
+  DEVICE_UPGRADE: -3.05,
+  MOBILE_SECURITY: -4.05,
+  PERSONAL_LINE: -4.05,
+  FAMILY_BUNDLE: -4.75,
+  HOME_FIBER: -4.75,
+  TRAVEL_PASS: -4.55,
 };
 
 /** Products sold to the employer: a prepaid line's employer rarely buys them, a rich plan's does. */
 const BUSINESS = new Set(['ROAM_PACK', 'INTL_PACK', 'DATA_XL', 'FLEET_VPN', 'DEVICE_UPGRADE', 'MOBILE_SECURITY']);
 
-/** Coefficient of the share of call weight with colleagues who hold the product (log odds per unit share). */
-export const NEIGHBOUR_EFFECT = 1.8;
+/**
+ * Log odds added at a neighbour share of 1; the effect grows with the square root of the share,
+ * so the first calls with a holder count most (word of mouth needs a tie, not a majority).
+ */
+export const NEIGHBOUR_EFFECT = 2.2;
 /** Coefficient of the share of the account's lines that hold it. */
 export const ACCOUNT_EFFECT = 1.2;
 
@@ -96,7 +99,7 @@ export function adoptionLogit(product: string, x: AdoptionInputs, adoptionRate =
   switch (product) {
     case 'ROAM_PACK': z += 0.4 * biz + 0.04 * holiday - 1.3 * has('TRAVEL_PASS'); break;
     case 'TRAVEL_PASS': z += 0.45 * holiday + 0.08 * biz - 1.3 * has('ROAM_PACK') + 0.5 * has('FAMILY_BUNDLE'); break;
-    case 'INTL_PACK': z += 0.9 * Math.log1p(intlBusinessWeek) + 0.15 * Math.log1p(intlPrivateWeek); break;
+    case 'INTL_PACK': z += 0.75 * Math.log1p(intlBusinessWeek) + 0.15 * Math.log1p(intlPrivateWeek); break;
     case 'DATA_XL': z += 0.8 * data + (x.device === 'tablet' || x.device === 'router' ? 0.6 : 0); break;
     case 'FLEET_VPN': z += 3 * (internal - 0.3); break;
     case 'DEVICE_UPGRADE':
@@ -110,7 +113,7 @@ export function adoptionLogit(product: string, x: AdoptionInputs, adoptionRate =
   }
   if (BUSINESS.has(product)) z += x.prepaid ? -0.9 : 0.3 * clip(ln(x.monthlyFee / 25), -1, 1);
   if (x.newLine) z += 0.4;
-  z += NEIGHBOUR_EFFECT * (x.neighbourShare[product] ?? 0) + ACCOUNT_EFFECT * (x.accountShare[product] ?? 0);
+  z += NEIGHBOUR_EFFECT * Math.sqrt(x.neighbourShare[product] ?? 0) + ACCOUNT_EFFECT * (x.accountShare[product] ?? 0);
   return z + Math.log(adoptionRate);
 }
 
