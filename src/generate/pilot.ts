@@ -638,14 +638,22 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       a.ties.set(b, (a.ties.get(b) ?? 0) + 1);
       b.ties.set(a, (b.ties.get(a) ?? 0) + 1);
     };
-    /** The receiving colleague's end of an internal call or SMS: time, cell, roaming country and charge. */
-    const receivingEnd = (other: GenLine, d: number, t: string, charge: string): [string, string, string, string] => {
-      const there = k.receiverAbroad ? other.abroad[d] : '';
-      if (!there) return [t, other.cells[0], '', '0'];
-      return [atOffset(t, offsetOf(there)), `R-${there}-${int(xr, 1, 9)}`, there, other.holdings.has('ROAM_PACK') ? '0' : charge];
+    /** Can a colleague take a call on day d: activated, not idle, not on holiday; a barely used line answers one call in five. */
+    const reachable = (other: GenLine, d: number) => d >= other.activatedDay && !other.idle[d] && !other.holiday[d] && (!other.barely || xr() < 0.2);
+    /**
+     * The receiving colleague's end of an internal call or SMS, [time, cell, roaming country, charge], or
+     * undefined when the call goes unanswered. With `receiverLocal` the colleague is where they are, at
+     * their own local time and day; the default pilot keeps the caller's time and the colleague's office cell.
+     */
+    const receivingEnd = (other: GenLine, d: number, t: string, charge: string): [string, string, string, string] | undefined => {
+      if (!k.receiverLocal) return reachable(other, d) ? [t, other.cells[0], '', '0'] : undefined;
+      const there = other.abroad[d];
+      const local = atOffset(t, there ? offsetOf(there) : offset);
+      const day = local.startsWith(dates[d]) ? d : dates.indexOf(local.slice(0, 10));
+      if (day < 0 || !reachable(other, day)) return undefined;
+      if (!there) return [local, other.cells[0], '', '0'];
+      return [local, `R-${there}-${int(xr, 1, 9)}`, there, other.holdings.has('ROAM_PACK') ? '0' : charge];
     };
-    /** Can a colleague take a call today: activated, not idle, not on holiday. Otherwise the call goes unanswered. */
-    const reachable = (other: GenLine, d: number) => d >= other.activatedDay && !other.idle[d] && !other.holiday[d];
 
     for (const l of gl) {
       for (let d = 0; d < days; d++) {
@@ -679,10 +687,10 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
             const mate = l.companion[d];
             if (mate && xr() < 0.5) other = mate;
             const dur = String(Math.round(logNormal(rng, 100, 0.8)));
-            if (!reachable(other, d)) continue;
+            const end = receivingEnd(other, d, t, (Number(dur) / 60 * 0.1).toFixed(2));
+            if (!end) continue;
             emit([l.id, t, 'voice', 'out', other.id, 'onnet', '', dur, '', cell(), abroad, abroad ? (Number(dur) / 60 * 0.25).toFixed(2) : '0']);
-            const [t2, cell2, roaming2, charge2] = receivingEnd(other, d, t, (Number(dur) / 60 * 0.1).toFixed(2));
-            emit([other.id, t2, 'voice', 'in', l.id, 'onnet', '', dur, '', cell2, roaming2, charge2]);
+            emit([other.id, end[0], 'voice', 'in', l.id, 'onnet', '', dur, '', end[1], end[2], end[3]]);
             l.stats.internal++;
             countCall(other, hour, isWeekend);
             tie(l, other);
@@ -718,10 +726,10 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
           if (rng() < l.internal && gl.length > 1) {
             let other = colleagues(l);
             if (other === l) other = gl[(l.index + 1) % gl.length];
-            if (!reachable(other, d)) continue;
+            const end = receivingEnd(other, d, t, '0');
+            if (!end) continue;
             emit([l.id, t, 'sms', 'out', other.id, 'onnet', '', '', '', cell(), abroad, '0']);
-            const [t2, cell2, roaming2] = receivingEnd(other, d, t, '0');
-            emit([other.id, t2, 'sms', 'in', l.id, 'onnet', '', '', '', cell2, roaming2, '0']);
+            emit([other.id, end[0], 'sms', 'in', l.id, 'onnet', '', '', '', end[1], end[2], '0']);
             l.stats.made++;
             l.stats.internal++;
             countCall(other, hour, isWeekend);

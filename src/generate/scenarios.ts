@@ -30,10 +30,11 @@ export interface ScenarioKnobs {
   /** Chance that a business trip takes a teammate along; the two call each other while abroad. */
   teamTrips: number;
   /**
-   * Records a call's receiving colleague where that colleague is: abroad, at the local time there.
-   * The default pilot records the receiving end at the colleague's office cell, as it always did.
+   * Records the receiving colleague of an internal call where that colleague is (abroad or at the
+   * office) and at their own local time and day. The default pilot, as it always did, records the
+   * receiving end at the colleague's office cell with the caller's timestamp, even when abroad.
    */
-  receiverAbroad: boolean;
+  receiverLocal: boolean;
   /** Multiplies the call weight of evening and night hours (18:00-06:59 local). */
   evening: number;
   /** Multiplies each line's share of calls with other countries (capped at 0.95). */
@@ -73,7 +74,7 @@ export const DEFAULT_KNOBS: Readonly<ScenarioKnobs> = Object.freeze({
   tripDays: [2, 5],
   tripInternal: 0,
   teamTrips: 0,
-  receiverAbroad: false,
+  receiverLocal: false,
   evening: 1,
   international: 1,
   industryMix: 'default',
@@ -97,8 +98,8 @@ export interface Scenario {
   knobs: Partial<ScenarioKnobs>;
 }
 
-/** Every scenario but the default records receiving colleagues where they are. */
-const WHERE = { receiverAbroad: true } as const;
+/** Every scenario but the default records receiving colleagues where they are, at their local time. */
+const WHERE = { receiverLocal: true } as const;
 
 export const SCENARIOS: Scenario[] = [
   { name: 'default', summary: 'the built-in pilot as it always was (same bytes for the same seed)', knobs: {} },
