@@ -162,6 +162,15 @@ export function resolveScenario(name = 'default', overrides: Partial<ScenarioKno
   }
   const knobs = { ...DEFAULT_KNOBS, ...scenario.knobs, ...overrides } as ScenarioKnobs;
   if (!(knobs.industryMix in INDUSTRY_MIXES)) throw new SoOError('generate', `industryMix must be one of ${Object.keys(INDUSTRY_MIXES).join(', ')}`);
+  const check = (ok: boolean, key: keyof ScenarioKnobs, want: string) => {
+    if (!ok) throw new SoOError('generate', `knob ${key} must be ${want}, got ${JSON.stringify(knobs[key])}`);
+  };
+  for (const key of ['usage', 'dataVolume', 'travel', 'evening', 'international', 'holdingRate', 'adoptionRate'] as const) check(knobs[key] > 0, key, 'a number above 0');
+  for (const key of ['travellers', 'travellerRoaming', 'tripInternal', 'teamTrips', 'blendShare', 'holidayAbroad', 'privateIntl', 'midWindowActivation', 'idle', 'moverFewOutsiders', 'barelyUsed'] as const) {
+    check(knobs[key] >= 0 && knobs[key] <= 1, key, 'a share from 0 to 1');
+  }
+  for (const key of ['tripDays', 'idleDays'] as const) check(Number.isInteger(knobs[key][0]) && knobs[key][0] >= 1 && knobs[key][0] <= knobs[key][1], key, 'whole days MIN:MAX with 1 <= MIN <= MAX');
+  check(knobs.blendWeight[0] >= 0 && knobs.blendWeight[0] <= knobs.blendWeight[1] && knobs.blendWeight[1] < 0.5, 'blendWeight', 'MIN:MAX with 0 <= MIN <= MAX < 0.5');
   return knobs;
 }
 

@@ -53,6 +53,11 @@ describe('scenario registry', () => {
     expect(() => parseKnob('usage=lots')).toThrow(/knob usage wants a number/);
     expect(() => resolveScenario('default', parseKnob('industryMix=martian'))).toThrow(/industryMix must be one of default, shifted/);
     expect(resolveScenario('noisy', { idle: 0.5 }).idle).toBe(0.5);
+    expect(() => resolveScenario('default', { usage: 0 })).toThrow(/knob usage must be a number above 0/);
+    expect(() => resolveScenario('default', { idle: 1.5 })).toThrow(/knob idle must be a share from 0 to 1/);
+    expect(() => resolveScenario('default', parseKnob('tripDays=5:2'))).toThrow(/knob tripDays must be whole days MIN:MAX/);
+    expect(() => resolveScenario('default', parseKnob('blendWeight=0.3:0.6'))).toThrow(/knob blendWeight must be MIN:MAX with 0 <= MIN <= MAX < 0.5/);
+    for (const name of scenarioNames()) expect(() => resolveScenario(name)).not.toThrow();
   });
 });
 
