@@ -565,11 +565,14 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         }
         await truthProducts.row([l.id, accountId, product.product_id, prob.toFixed(4), holds ? 1 : 0, !holds && prob >= 0.5 ? 1 : 0]);
       }
-      const planned = (flags: boolean[]) => flags.reduce((n, f) => n + (f ? 1 : 0), 0);
-      const businessDays = l.abroad.filter((c, d) => c && !l.holiday[d] && !l.idle[d] && d >= l.activatedDay).length;
+      // Days abroad as planned, on days the line is in use (activated, not idle).
+      const inUse = (d: number) => d >= l.activatedDay && !l.idle[d];
+      const businessDays = l.abroad.filter((c, d) => c && !l.holiday[d] && inUse(d)).length;
+      const holidayDays = l.holiday.filter((h, d) => h && inUse(d)).length;
+      const idleDays = l.idle.filter((i) => i).length;
       await truthLines.row([l.id, accountId, l.persona, l.team, l.hub, l.hub ? 1 : 0, l.bridgeTeam >= 0 ? 1 : 0,
-        l.planPersona, l.blend, l.blend ? l.blendWeight.toFixed(3) : '', l.traveller ? 1 : 0, businessDays, planned(l.holiday),
-        l.privateIntl.length > 0 ? 1 : 0, l.activatedDay, planned(l.idle), l.mover ? 1 : 0, l.barely ? 1 : 0]);
+        l.planPersona, l.blend, l.blend ? l.blendWeight.toFixed(3) : '', l.traveller ? 1 : 0, businessDays, holidayDays,
+        l.privateIntl.length > 0 ? 1 : 0, l.activatedDay, idleDays, l.mover ? 1 : 0, l.barely ? 1 : 0]);
       if (inj.due(10)) {
         const kind = inj.kind(['duplicate', 'unknown_account', 'unknown_enum', 'negative_number'] as const);
         inj.count(lines, 'lines', kind);
