@@ -114,8 +114,11 @@ interface GenLine {
   fee: number;
   activation: string;
   stats: LineStats;
-  /** Calls and SMS with each colleague, both directions. */
-  ties: Map<GenLine, number>;
+  /** Indices in DEFAULT_PRODUCTS of the products held at the end of the window. */
+  heldIndex: number[];
+  /** Calls and SMS with colleagues (both directions), and of them with colleagues holding each product. */
+  tieWeight: number;
+  holderTies: Int32Array;
 }
 
 const newStats = (): LineStats => ({
@@ -309,20 +312,33 @@ function planConfounders(gl: GenLine[], teams: GenLine[][], days: number, weekda
   }
 }
 
+/** The truth columns a scenario adds to lines_truth.csv, after the seven it always had. */
+function scenarioTruth(l: GenLine): (string | number)[] {
+  // Days abroad as planned, on days the line is in use (activated, not idle).
+  let business = 0;
+  let holiday = 0;
+  let idle = 0;
+  for (let d = 0; d < l.abroad.length; d++) {
+    if (l.idle[d]) idle++;
+    else if (d >= l.activatedDay && l.abroad[d]) {
+      if (l.holiday[d]) holiday++;
+      else business++;
+    }
+  }
+  return [l.planPersona, l.blend, l.blend ? l.blendWeight.toFixed(3) : '', l.traveller ? 1 : 0, business, holiday,
+    l.privateIntl.length > 0 ? 1 : 0, l.activatedDay, idle, l.mover ? 1 : 0, l.barely ? 1 : 0];
+}
+
 /** For every product a line does not hold at the end of the window: its 90-day adoption probability and a draw. */
 async function writeAdoption(gl: GenLine[], accountId: string, sink: CsvSink, k: ScenarioKnobs, ar: Rng, start: string): Promise<void> {
   const holders: Record<string, number> = {};
   for (const l of gl) for (const id of l.holdings) holders[id] = (holders[id] ?? 0) + 1;
   const startMs = Date.parse(start + 'T00:00:00Z');
   for (const l of gl) {
-    let total = 0;
-    for (const n of l.ties.values()) total += n;
     const neighbourShare: Record<string, number> = {};
     const accountShare: Record<string, number> = {};
-    for (const { product_id: id } of DEFAULT_PRODUCTS) {
-      let w = 0;
-      for (const [other, n] of l.ties) if (other.holdings.has(id)) w += n;
-      neighbourShare[id] = total > 0 ? w / total : 0;
+    for (const [j, { product_id: id }] of DEFAULT_PRODUCTS.entries()) {
+      neighbourShare[id] = l.tieWeight > 0 ? l.holderTies[j] / l.tieWeight : 0;
       accountShare[id] = gl.length > 1 ? ((holders[id] ?? 0) - (l.holdings.has(id) ? 1 : 0)) / (gl.length - 1) : 0;
     }
     const x: AdoptionInputs = {
@@ -446,7 +462,8 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         holdings: new Set(), hourCum: cumulative(p.hours), abroad: [],
         holiday: new Array(days).fill(false), idle: new Array(days).fill(false), companion: [], activatedDay: 0,
         traveller: false, mover, barely, privateContacts: [], privateIntl: [],
-        tier: 'mid', device: '', fee: 0, activation: '', stats: newStats(), ties: new Map(),
+        tier: 'mid', device: '', fee: 0, activation: '', stats: newStats(),
+        heldIndex: [], tieWeight: 0, holderTies: new Int32Array(DEFAULT_PRODUCTS.length),
       };
       // Staff of the other personas who travel on business too (frequent_travel).
       if (persona !== 'executive' && persona !== 'international' && !barely && xr() < k.travellers) {
@@ -552,11 +569,12 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       Object.assign(l, { tier, device, fee: plan[1], activation });
       await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', plan[1], activation, tier, device, `CC-${100 + l.team}`, 'active']);
       const fit = productFit(l);
-      for (const product of DEFAULT_PRODUCTS) {
+      for (const [j, product] of DEFAULT_PRODUCTS.entries()) {
         const prob = sigmoid(-2 + 2.2 * fit[product.product_id]);
         const holds = rng() < Math.min(1, prob * 0.6 * k.holdingRate);
         if (holds) {
           l.holdings.add(product.product_id);
+          l.heldIndex.push(j);
           const since = addDays(start, -int(rng, 30, 900));
           await holdings.row([l.id, product.product_id, newLine ? activation : since, '']);
         } else if (rng() < 0.03) {
@@ -565,14 +583,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         }
         await truthProducts.row([l.id, accountId, product.product_id, prob.toFixed(4), holds ? 1 : 0, !holds && prob >= 0.5 ? 1 : 0]);
       }
-      // Days abroad as planned, on days the line is in use (activated, not idle).
-      const inUse = (d: number) => d >= l.activatedDay && !l.idle[d];
-      const businessDays = l.abroad.filter((c, d) => c && !l.holiday[d] && inUse(d)).length;
-      const holidayDays = l.holiday.filter((h, d) => h && inUse(d)).length;
-      const idleDays = l.idle.filter((i) => i).length;
-      await truthLines.row([l.id, accountId, l.persona, l.team, l.hub, l.hub ? 1 : 0, l.bridgeTeam >= 0 ? 1 : 0,
-        l.planPersona, l.blend, l.blend ? l.blendWeight.toFixed(3) : '', l.traveller ? 1 : 0, businessDays, holidayDays,
-        l.privateIntl.length > 0 ? 1 : 0, l.activatedDay, idleDays, l.mover ? 1 : 0, l.barely ? 1 : 0]);
+      await truthLines.row([l.id, accountId, l.persona, l.team, l.hub, l.hub ? 1 : 0, l.bridgeTeam >= 0 ? 1 : 0, ...scenarioTruth(l)]);
       if (inj.due(10)) {
         const kind = inj.kind(['duplicate', 'unknown_account', 'unknown_enum', 'negative_number'] as const);
         inj.count(lines, 'lines', kind);
@@ -637,9 +648,12 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       if (isWeekend) l.stats.weekend++;
       if (isWeekend || isPrivateHour(hour)) l.stats.privateTime++;
     };
+    // Holdings are known before any record: ties to holders are counted as the calls are made.
     const tie = (a: GenLine, b: GenLine) => {
-      a.ties.set(b, (a.ties.get(b) ?? 0) + 1);
-      b.ties.set(a, (b.ties.get(a) ?? 0) + 1);
+      a.tieWeight++;
+      b.tieWeight++;
+      for (const j of b.heldIndex) a.holderTies[j]++;
+      for (const j of a.heldIndex) b.holderTies[j]++;
     };
     /** Can a colleague take a call on day d: activated, not idle, not on holiday; a barely used line answers one call in five. */
     const reachable = (other: GenLine, d: number) => d >= other.activatedDay && !other.idle[d] && !other.holiday[d] && (!other.barely || xr() < 0.2);
