@@ -109,3 +109,21 @@ export const COUNTRIES: { code: string; prefix: string; offset: string }[] = [
   { code: 'BR', prefix: '+5511', offset: '-03:00' },
   { code: 'JP', prefix: '+813', offset: '+09:00' },
 ];
+
+/**
+ * Where staff spend holidays (the noisy scenarios): near, sunny, one time zone off at most mostly.
+ * Separate from COUNTRIES so the default pilot's draws stay as they were.
+ */
+export const HOLIDAY_COUNTRIES: { code: string; offset: string }[] = [
+  { code: 'ES', offset: '+01:00' },
+  { code: 'IT', offset: '+01:00' },
+  { code: 'AT', offset: '+01:00' },
+  { code: 'HR', offset: '+01:00' },
+  { code: 'FR', offset: '+01:00' },
+  { code: 'GR', offset: '+02:00' },
+  { code: 'TR', offset: '+03:00' },
+  { code: 'GB', offset: '+00:00' },
+];
+
+/** Countries where staff have family and friends they call privately (prefixes are in COUNTRIES). */
+export const PRIVATE_COUNTRIES = ['TR', 'PL', 'GB', 'FR', 'IN', 'BR'];

@@ -10,9 +10,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng, deriveSeed, int, logNormal, pick, poisson, weighted, type Rng } from '../util/rng';
 import { CsvSink } from './sink';
-import { COUNTRIES, INDUSTRIES, PERSONAS, PROFILES, REGIONS, type Persona, type PersonaProfile } from './personas';
+import { COUNTRIES, HOLIDAY_COUNTRIES, INDUSTRIES, PERSONAS, PRIVATE_COUNTRIES, REGIONS, type Persona, type PersonaProfile } from './personas';
 import { DEFAULT_PRODUCTS } from '../offers/products';
 import { sigmoid } from '../util/stats';
+import { blendProfiles, INDUSTRY_MIXES, resolveScenario, scenarioProfiles, type ScenarioKnobs } from './scenarios';
+import { adoptionProbability, type AdoptionInputs } from './adoption';
 
 export interface GenerateOptions {
   out: string;
@@ -26,6 +28,10 @@ export interface GenerateOptions {
   /** Share of event rows followed by a broken row; other files get about ten times that. */
   brokenRate?: number;
   start?: string;
+  /** A named scenario (src/generate/scenarios.ts, docs/scenarios.md); default `default`. */
+  scenario?: string;
+  /** Knobs set over the scenario's own. */
+  knobs?: Partial<ScenarioKnobs>;
   onAccount?: (done: number, total: number) => void;
 }
 
@@ -47,10 +53,33 @@ interface Contact {
   country: string;
 }
 
+/** What a line did in the window, counted as its records are written: the adoption model's inputs. */
+interface LineStats {
+  activeDays: number;
+  records: number;
+  voiceOut: number;
+  made: number;
+  internal: number;
+  intlBusiness: number;
+  intlPrivate: number;
+  calls: number;
+  privateTime: number;
+  weekend: number;
+  dataKb: number;
+  businessAbroadDays: number;
+  holidayAbroadDays: number;
+}
+
 interface GenLine {
   id: string;
   index: number;
+  /** The planted persona: the behaviour that dominates the line. */
   persona: Persona;
+  /** The persona the line was set up for (plan, handset, device); differs from `persona` for barely used lines. */
+  planPersona: Persona;
+  /** The second persona of a blended line, and its weight. */
+  blend: Persona | '';
+  blendWeight: number;
   p: PersonaProfile;
   /** Line-level multiplier of activity: people differ within a persona. */
   intensity: number;
@@ -68,7 +97,55 @@ interface GenLine {
   hourCum: number[];
   /** Roaming country code per day, '' when at home. */
   abroad: string[];
+  /** Per day: on holiday abroad (private use only); idle; the colleague on the same business trip. */
+  holiday: boolean[];
+  idle: boolean[];
+  companion: (GenLine | undefined)[];
+  /** First day with records (0: active from the start of the window). */
+  activatedDay: number;
+  traveller: boolean;
+  mover: boolean;
+  barely: boolean;
+  /** Family and friends at home, called on holiday; and abroad, called in the evening and at weekends. */
+  privateContacts: Contact[];
+  privateIntl: Contact[];
+  tier: 'low' | 'mid' | 'high';
+  device: string;
+  fee: number;
+  activation: string;
+  stats: LineStats;
+  /** Indices in DEFAULT_PRODUCTS of the products held at the end of the window. */
+  heldIndex: number[];
+  /** Calls and SMS with colleagues (both directions), and of them with colleagues holding each product. */
+  tieWeight: number;
+  holderTies: Int32Array;
 }
+
+const newStats = (): LineStats => ({
+  activeDays: 0, records: 0, voiceOut: 0, made: 0, internal: 0, intlBusiness: 0, intlPrivate: 0,
+  calls: 0, privateTime: 0, weekend: 0, dataKb: 0, businessAbroadDays: 0, holidayAbroadDays: 0,
+});
+
+/** Lines that may move a lot but call few outsiders: technicians, facility staff, couriers. */
+const MOVER_PERSONAS: Persona[] = ['office', 'strict_business', 'data_user'];
+
+/** A barely used line: the light user's habits at half the rates, on half the days. */
+function barelyUsedProfile(light: PersonaProfile): PersonaProfile {
+  return { ...light, voiceOut: light.voiceOut * 0.5, smsOut: light.smsOut * 0.5, dataSessions: light.dataSessions * 0.5, activeDays: light.activeDays * 0.5 };
+}
+
+const offsetOf = (code: string): string => (COUNTRIES.find((c) => c.code === code) ?? HOLIDAY_COUNTRIES.find((c) => c.code === code))!.offset;
+
+/** The same instant as `t`, in local time at `offset` (a call's receiving end abroad). */
+function atOffset(t: string, offset: string): string {
+  if (t.endsWith(offset)) return t;
+  const sign = offset[0] === '-' ? -1 : 1;
+  const minutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  const local = new Date(Date.parse(t) + minutes * 60000).toISOString();
+  return local.slice(0, 19) + offset;
+}
+
+const isPrivateHour = (hour: number) => hour >= 18 || hour < 7;
 
 function cumulative(weights: number[]): number[] {
   const out: number[] = [];
@@ -172,7 +249,115 @@ function writeBrokenEvent(sink: CsvSink, inj: Injector, fields: string[]): Promi
   return sink.raw(line(f));
 }
 
+/**
+ * Plans what a scenario adds to an account's lines before any record is written:
+ * holidays abroad, calls to family abroad, mid-window activations, idle runs and
+ * colleagues taken along on business trips. Draws only from the scenario stream.
+ */
+function planConfounders(gl: GenLine[], teams: GenLine[][], days: number, weekday: (d: number) => number, k: ScenarioKnobs, xr: Rng): void {
+  const saturdays = Array.from({ length: days }, (_, d) => d).filter((d) => weekday(d) === 6);
+  for (const l of gl) {
+    // A strict_business employee keeps the business line for business: no private use to plant.
+    const privateUse = l.persona !== 'strict_business';
+    if (privateUse && saturdays.length > 0 && xr() < k.holidayAbroad) {
+      const saturday = pick(xr, saturdays);
+      const long = xr() < 0.25;
+      const from = long ? saturday : saturday - int(xr, 0, 1);
+      const to = long ? saturday + int(xr, 7, 9) - 1 : saturday + 1 + int(xr, 0, 1);
+      const country = pick(xr, HOLIDAY_COUNTRIES).code;
+      for (let d = Math.max(0, from); d <= Math.min(days - 1, to); d++) {
+        l.abroad[d] = country;
+        l.holiday[d] = true;
+      }
+      const n = int(xr, 2, 5);
+      for (let c = 0; c < n; c++) {
+        const network = weighted(xr, ['onnet', 'offnet', 'fixed'] as const, [0.3, 0.5, 0.2]);
+        l.privateContacts.push({ number: externalNumber(xr, network, ''), network, country: '' });
+      }
+    }
+    if (privateUse && xr() < k.privateIntl) {
+      const n = int(xr, 1, 2);
+      for (let c = 0; c < n; c++) {
+        const country = pick(xr, PRIVATE_COUNTRIES);
+        l.privateIntl.push({ number: externalNumber(xr, 'international', country), network: 'international', country });
+      }
+    }
+    if (days >= 10 && xr() < k.midWindowActivation) l.activatedDay = int(xr, 3, days - 7);
+    if (xr() < k.idle) {
+      const len = Math.min(days, int(xr, k.idleDays[0], k.idleDays[1]));
+      const from = int(xr, 0, days - len);
+      for (let d = from; d < from + len; d++) l.idle[d] = true;
+    }
+  }
+  if (k.teamTrips <= 0) return;
+  const free = (m: GenLine, from: number, to: number) => {
+    for (let d = from; d <= to; d++) if (m.abroad[d] || m.idle[d] || d < m.activatedDay) return false;
+    return true;
+  };
+  for (const l of gl) {
+    for (let d = 0; d < days; d++) {
+      if (!l.abroad[d] || l.holiday[d] || (d > 0 && l.abroad[d - 1] === l.abroad[d])) continue;
+      let to = d;
+      while (to + 1 < days && l.abroad[to + 1] === l.abroad[d] && !l.holiday[to + 1]) to++;
+      if (xr() >= k.teamTrips) continue;
+      const mates = teams[l.team].filter((m) => m !== l && free(m, d, to));
+      if (mates.length === 0) continue;
+      const mate = pick(xr, mates);
+      for (let t = d; t <= to; t++) {
+        mate.abroad[t] = l.abroad[t];
+        mate.companion[t] = l;
+        l.companion[t] = mate;
+      }
+    }
+  }
+}
+
+/** The truth columns a scenario adds to lines_truth.csv, after the seven it always had. */
+function scenarioTruth(l: GenLine): (string | number)[] {
+  // Days abroad as planned, on days the line is in use (activated, not idle).
+  let business = 0;
+  let holiday = 0;
+  let idle = 0;
+  for (let d = 0; d < l.abroad.length; d++) {
+    if (l.idle[d]) idle++;
+    else if (d >= l.activatedDay && l.abroad[d]) {
+      if (l.holiday[d]) holiday++;
+      else business++;
+    }
+  }
+  return [l.planPersona, l.blend, l.blend ? l.blendWeight.toFixed(3) : '', l.traveller ? 1 : 0, business, holiday,
+    l.privateIntl.length > 0 ? 1 : 0, l.activatedDay, idle, l.mover ? 1 : 0, l.barely ? 1 : 0];
+}
+
+/** For every product a line does not hold at the end of the window: its 90-day adoption probability and a draw. */
+async function writeAdoption(gl: GenLine[], accountId: string, sink: CsvSink, k: ScenarioKnobs, ar: Rng, start: string): Promise<void> {
+  const holders: Record<string, number> = {};
+  for (const l of gl) for (const id of l.holdings) holders[id] = (holders[id] ?? 0) + 1;
+  const startMs = Date.parse(start + 'T00:00:00Z');
+  for (const l of gl) {
+    const neighbourShare: Record<string, number> = {};
+    const accountShare: Record<string, number> = {};
+    for (const [j, { product_id: id }] of DEFAULT_PRODUCTS.entries()) {
+      neighbourShare[id] = l.tieWeight > 0 ? l.holderTies[j] / l.tieWeight : 0;
+      accountShare[id] = gl.length > 1 ? ((holders[id] ?? 0) - (l.holdings.has(id) ? 1 : 0)) / (gl.length - 1) : 0;
+    }
+    const x: AdoptionInputs = {
+      ...l.stats, cells: l.cells.length, handset: l.tier, device: l.device, prepaid: l.prepaid, monthlyFee: l.fee,
+      lineAgeYears: (startMs - Date.parse(l.activation + 'T00:00:00Z')) / (365.25 * 86400000),
+      newLine: l.activatedDay > 0, holds: l.holdings, neighbourShare, accountShare,
+    };
+    for (const { product_id: id } of DEFAULT_PRODUCTS) {
+      if (l.holdings.has(id)) continue;
+      const p = adoptionProbability(id, x, k.adoptionRate);
+      await sink.row([l.id, accountId, id, p.toFixed(4), ar() < p ? 1 : 0, neighbourShare[id].toFixed(4)]);
+    }
+  }
+}
+
 export async function generatePilot(options: GenerateOptions): Promise<GenerateSummary> {
+  const scenario = options.scenario ?? 'default';
+  const k = resolveScenario(scenario, options.knobs);
+  const profiles = scenarioProfiles(k);
   const seed = options.seed ?? 7;
   const days = options.days ?? 28;
   const scale = options.scale ?? 1;
@@ -191,8 +376,11 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   const holdings = new CsvSink(o('holdings.csv'), ['line_id', 'product_id', 'start_date', 'end_date']);
   const contacts = new CsvSink(o('contacts.csv'), ['account_id', 'contact_id', 'role', 'key_player', 'dialogue_stage', 'last_response_date']);
   const cells = new CsvSink(o('cells.csv'), ['cell_id', 'lat', 'lon']);
-  const truthLines = new CsvSink(join(truthDir, 'lines_truth.csv'), ['line_id', 'account_id', 'persona', 'team', 'hub', 'is_hub', 'is_bridge']);
+  const truthLines = new CsvSink(join(truthDir, 'lines_truth.csv'), ['line_id', 'account_id', 'persona', 'team', 'hub', 'is_hub', 'is_bridge',
+    'plan_persona', 'blend_persona', 'blend_weight', 'traveller', 'business_abroad_days', 'holiday_abroad_days', 'private_intl',
+    'activated_day', 'idle_days', 'mover_few_outsiders', 'barely_used']);
   const truthProducts = new CsvSink(join(truthDir, 'products_truth.csv'), ['line_id', 'account_id', 'product_id', 'fit_probability', 'holds', 'likely_next']);
+  const truthAdoption = new CsvSink(join(truthDir, 'adoption_truth.csv'), ['line_id', 'account_id', 'product_id', 'adopt_probability', 'adopted', 'neighbour_share']);
 
   const products = new CsvSink(o('products.csv'), ['product_id', 'name', 'audience', 'monthly_price', 'margin_rate', 'description']);
   for (const p of DEFAULT_PRODUCTS) products.row([p.product_id, p.name, p.audience, p.monthly_price, p.margin_rate, p.description]);
@@ -217,8 +405,13 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   const usedNames = new Set<string>();
   for (let a = 0; a < nAccounts; a++) {
     const rng = createRng(deriveSeed(seed, 'account', a));
+    // What scenarios add (blends, confounders, team trips) draws from its own stream, and the
+    // adoption after the window from another, so the default pilot's draws stay as they were.
+    const xr = createRng(deriveSeed(seed, 'scenario', a));
+    const ar = createRng(deriveSeed(seed, 'adoption', a));
     const accountId = `A${String(a + 1).padStart(4, '0')}`;
     const ind = INDUSTRIES[(a * 7 + Math.floor(a / INDUSTRIES.length)) % INDUSTRIES.length];
+    const mix = INDUSTRY_MIXES[k.industryMix][ind.industry] ?? ind.mix;
     const region = REGIONS[int(rng, 0, REGIONS.length - 1)];
     const offset = '+01:00';
     const size = Math.max(8, Math.round(SIZE_TEMPLATE[a % SIZE_TEMPLATE.length] * (0.85 + 0.3 * rng())));
@@ -238,17 +431,46 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     // Personas and teams: departments by persona, split into teams of at most 12.
     const gl: GenLine[] = [];
     for (let i = 0; i < size; i++) {
-      const persona = weighted(rng, PERSONAS, ind.mix);
-      const p = PROFILES[persona];
+      const planPersona = weighted(rng, PERSONAS, mix);
+      let persona = planPersona;
+      let p = profiles[persona];
+      let blend: Persona | '' = '';
+      let blendWeight = 0;
+      let mover = false;
+      const barely = xr() < k.barelyUsed;
+      if (barely) {
+        persona = 'light_user';
+        p = barelyUsedProfile(profiles.light_user);
+      } else {
+        if (xr() < k.blendShare) {
+          blend = weighted(xr, PERSONAS, mix.map((w, j) => (PERSONAS[j] === persona ? 0 : w)));
+          blendWeight = k.blendWeight[0] + xr() * (k.blendWeight[1] - k.blendWeight[0]);
+          p = blendProfiles(p, profiles[blend], blendWeight);
+        }
+        if (MOVER_PERSONAS.includes(persona) && xr() < k.moverFewOutsiders) {
+          mover = true;
+          p = { ...p, cells: [30, 70], contacts: [3, 8], internal: Math.max(p.internal, 0.6) };
+        }
+      }
       const jitter = (x: number, s = 0.25) => Math.min(0.95, Math.max(0, x * logNormal(rng, 1, s)));
-      gl.push({
-        id: msisdn(lineCounter++), index: i, persona, p,
+      const l: GenLine = {
+        id: msisdn(lineCounter++), index: i, persona, planPersona, blend, blendWeight, p,
         intensity: logNormal(rng, 1, 0.3),
         internal: jitter(p.internal), international: jitter(p.international), roaming: jitter(p.roaming, 0.4),
         weekend: jitter(p.weekend, 0.3),
-        team: -1, hub: '', bridgeTeam: -1, cells: [], contacts: [], prepaid: rng() < p.prepaid,
+        team: -1, hub: '', bridgeTeam: -1, cells: [], contacts: [], prepaid: rng() < profiles[planPersona].prepaid,
         holdings: new Set(), hourCum: cumulative(p.hours), abroad: [],
-      });
+        holiday: new Array(days).fill(false), idle: new Array(days).fill(false), companion: [], activatedDay: 0,
+        traveller: false, mover, barely, privateContacts: [], privateIntl: [],
+        tier: 'mid', device: '', fee: 0, activation: '', stats: newStats(),
+        heldIndex: [], tieWeight: 0, holderTies: new Int32Array(DEFAULT_PRODUCTS.length),
+      };
+      // Staff of the other personas who travel on business too (frequent_travel).
+      if (persona !== 'executive' && persona !== 'international' && !barely && xr() < k.travellers) {
+        l.traveller = true;
+        l.roaming = Math.min(0.95, Math.max(l.roaming, k.travellerRoaming * k.travel * logNormal(xr, 1, 0.4)));
+      }
+      gl.push(l);
     }
     const dept: Record<string, GenLine[]> = {};
     for (const l of gl) {
@@ -324,7 +546,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       let d = 0;
       while (d < days) {
         if (rng() < l.roaming / 3) {
-          const len = int(rng, 2, 5);
+          const len = int(rng, k.tripDays[0], k.tripDays[1]);
           const country = pick(rng, COUNTRIES).code;
           for (let k = d; k < Math.min(days, d + len); k++) l.abroad[k] = country;
           d += len;
@@ -332,27 +554,36 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       }
     }
 
+    planConfounders(gl, teams, days, weekday, k, xr);
+
     // Lines, holdings and the truth about them.
     for (const l of gl) {
       const plan = l.prepaid ? ['PRE_FLEX', 0] as const
-        : ({ executive: ['BIZ_XL', 59], international: ['BIZ_L', 39], road_warrior: ['BIZ_L', 39], office: ['BIZ_M', 25], strict_business: ['BIZ_M', 25], data_user: ['BIZ_DATA', 29], light_user: ['BIZ_S', 15] } as const)[l.persona];
-      const tier = weighted(rng, ['low', 'mid', 'high'], l.p.handset);
-      const device = l.persona === 'data_user' && rng() < 0.5 ? pick(rng, ['tablet', 'router']) : l.persona === 'light_user' && rng() < 0.3 ? 'feature' : 'smartphone';
-      const activation = addDays('2019-01-01', int(rng, 0, 2500));
+        : ({ executive: ['BIZ_XL', 59], international: ['BIZ_L', 39], road_warrior: ['BIZ_L', 39], office: ['BIZ_M', 25], strict_business: ['BIZ_M', 25], data_user: ['BIZ_DATA', 29], light_user: ['BIZ_S', 15] } as const)[l.planPersona];
+      const tier = weighted(rng, ['low', 'mid', 'high'] as const, profiles[l.planPersona].handset);
+      const device = l.planPersona === 'data_user' && rng() < 0.5 ? pick(rng, ['tablet', 'router']) : l.planPersona === 'light_user' && rng() < 0.3 ? 'feature' : 'smartphone';
+      // A line activated during the window has no records before its day and holds only what it came with.
+      const newLine = l.activatedDay > 0;
+      const drawn = addDays('2019-01-01', int(rng, 0, 2500));
+      const activation = newLine ? dates[l.activatedDay] : drawn;
+      Object.assign(l, { tier, device, fee: plan[1], activation });
       await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', plan[1], activation, tier, device, `CC-${100 + l.team}`, 'active']);
       const fit = productFit(l);
-      for (const product of DEFAULT_PRODUCTS) {
+      for (const [j, product] of DEFAULT_PRODUCTS.entries()) {
         const prob = sigmoid(-2 + 2.2 * fit[product.product_id]);
-        const holds = rng() < prob * 0.6;
+        const holds = rng() < Math.min(1, prob * 0.6 * k.holdingRate);
         if (holds) {
           l.holdings.add(product.product_id);
-          await holdings.row([l.id, product.product_id, addDays(start, -int(rng, 30, 900)), '']);
+          l.heldIndex.push(j);
+          const since = addDays(start, -int(rng, 30, 900));
+          await holdings.row([l.id, product.product_id, newLine ? activation : since, '']);
         } else if (rng() < 0.03) {
-          await holdings.row([l.id, product.product_id, addDays(start, -int(rng, 400, 900)), addDays(start, -int(rng, 10, 300))]);
+          const row = [l.id, product.product_id, addDays(start, -int(rng, 400, 900)), addDays(start, -int(rng, 10, 300))];
+          if (!newLine) await holdings.row(row);
         }
         await truthProducts.row([l.id, accountId, product.product_id, prob.toFixed(4), holds ? 1 : 0, !holds && prob >= 0.5 ? 1 : 0]);
       }
-      await truthLines.row([l.id, accountId, l.persona, l.team, l.hub, l.hub ? 1 : 0, l.bridgeTeam >= 0 ? 1 : 0]);
+      await truthLines.row([l.id, accountId, l.persona, l.team, l.hub, l.hub ? 1 : 0, l.bridgeTeam >= 0 ? 1 : 0, ...scenarioTruth(l)]);
       if (inj.due(10)) {
         const kind = inj.kind(['duplicate', 'unknown_account', 'unknown_enum', 'negative_number'] as const);
         inj.count(lines, 'lines', kind);
@@ -394,74 +625,162 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       if (r < 0.97) return pick(rng, leads);
       return pick(rng, gl);
     };
-    const emit = async (fields: string[]) => {
-      await events.raw(fields.join(',') + '\n');
-      if (inj.due()) await writeBrokenEvent(events, inj, fields);
+    // Rows are written synchronously and backpressure is awaited once per line and day:
+    // an await per row cost a tenth of the generation time in microtasks.
+    let backpressure: Promise<void> | void;
+    const emit = (fields: string[]): void => {
+      const written = events.raw(fields.join(',') + '\n');
+      if (written) backpressure = written;
+      if (inj.due()) {
+        const broken = writeBrokenEvent(events, inj, fields);
+        if (broken) backpressure = broken;
+      }
+    };
+    const drained = async () => {
+      if (!backpressure) return;
+      await backpressure;
+      backpressure = undefined;
     };
     const stamp = (d: number, hour: number, off: string) => `${dates[d]}T${pad(hour)}:${pad(int(rng, 0, 59))}:${pad(int(rng, 0, 59))}${off}`;
+    /** Counts one of the line's own calls or SMS (either direction) for the adoption model. */
+    const countCall = (l: GenLine, hour: number, isWeekend: boolean) => {
+      l.stats.calls++;
+      if (isWeekend) l.stats.weekend++;
+      if (isWeekend || isPrivateHour(hour)) l.stats.privateTime++;
+    };
+    // Holdings are known before any record: ties to holders are counted as the calls are made.
+    const tie = (a: GenLine, b: GenLine) => {
+      a.tieWeight++;
+      b.tieWeight++;
+      for (const j of b.heldIndex) a.holderTies[j]++;
+      for (const j of a.heldIndex) b.holderTies[j]++;
+    };
+    /** Can a colleague take a call on day d: activated, not idle, not on holiday; a barely used line answers one call in five. */
+    const reachable = (other: GenLine, d: number) => d >= other.activatedDay && !other.idle[d] && !other.holiday[d] && (!other.barely || xr() < 0.2);
+    /**
+     * The receiving colleague's end of an internal call or SMS, [time, cell, roaming country, charge], or
+     * undefined when the call goes unanswered. With `receiverLocal` the colleague is where they are, at
+     * their own local time and day; the default pilot keeps the caller's time and the colleague's office cell.
+     */
+    const receivingEnd = (other: GenLine, d: number, t: string, charge: string): [string, string, string, string] | undefined => {
+      if (!k.receiverLocal) return reachable(other, d) ? [t, other.cells[0], '', '0'] : undefined;
+      const there = other.abroad[d];
+      const local = atOffset(t, there ? offsetOf(there) : offset);
+      const day = local.startsWith(dates[d]) ? d : dates.indexOf(local.slice(0, 10));
+      if (day < 0 || !reachable(other, day)) return undefined;
+      if (!there) return [local, other.cells[0], '', '0'];
+      return [local, `R-${there}-${int(xr, 1, 9)}`, there, other.holdings.has('ROAM_PACK') ? '0' : charge];
+    };
 
     for (const l of gl) {
       for (let d = 0; d < days; d++) {
+        if (d < l.activatedDay || l.idle[d]) continue;
+        const recordsBefore = l.stats.records;
+        if (l.holiday[d]) {
+          holidayDay(l, d);
+          await drained();
+          if (l.stats.records > recordsBefore) { l.stats.activeDays++; l.stats.holidayAbroadDays++; }
+          continue;
+        }
         if (rng() > l.p.activeDays) continue;
         const dow = weekday(d);
-        const factor = (dow === 0 || dow === 6 ? l.weekend : 1) * l.intensity;
+        const isWeekend = dow === 0 || dow === 6;
+        const factor = (isWeekend ? l.weekend : 1) * l.intensity;
         if (factor <= 0) continue;
         const abroad = l.abroad[d];
         const off = abroad ? COUNTRIES.find((c) => c.code === abroad)!.offset : offset;
         const cell = () => (abroad ? `R-${abroad}-${int(rng, 1, 9)}` : l.cells[Math.floor(rng() * l.cells.length)]);
         const hub = l.hub ? 1.8 : 1;
+        // On a business trip some scenarios call colleagues more, and the colleague along on the trip most.
+        const internalShare = abroad && k.tripInternal > 0 ? Math.max(l.internal, k.tripInternal) : l.internal;
         const nCalls = poisson(rng, l.p.voiceOut * factor * hub);
         for (let c = 0; c < nCalls; c++) {
-          const t = stamp(d, drawHour(rng, l.hourCum), off);
-          const internal = gl.length > 1 && rng() < l.internal;
+          const hour = drawHour(rng, l.hourCum);
+          const t = stamp(d, hour, off);
+          const internal = gl.length > 1 && rng() < internalShare;
           if (internal) {
             let other = colleagues(l);
             if (other === l) other = gl[(l.index + 1) % gl.length];
+            const mate = l.companion[d];
+            if (mate && xr() < 0.5) other = mate;
             const dur = String(Math.round(logNormal(rng, 100, 0.8)));
-            await emit([l.id, t, 'voice', 'out', other.id, 'onnet', '', dur, '', cell(), abroad, abroad ? (Number(dur) / 60 * 0.25).toFixed(2) : '0']);
-            await emit([other.id, t, 'voice', 'in', l.id, 'onnet', '', dur, '', other.cells[0], '', '0']);
+            const end = receivingEnd(other, d, t, (Number(dur) / 60 * 0.1).toFixed(2));
+            if (!end) continue;
+            emit([l.id, t, 'voice', 'out', other.id, 'onnet', '', dur, '', cell(), abroad, abroad ? (Number(dur) / 60 * 0.25).toFixed(2) : '0']);
+            emit([other.id, end[0], 'voice', 'in', l.id, 'onnet', '', dur, '', end[1], end[2], end[3]]);
+            l.stats.internal++;
+            countCall(other, hour, isWeekend);
+            tie(l, other);
           } else {
-            const k = pick(rng, l.contacts);
-            const dur = Math.round(logNormal(rng, k.network === 'international' ? 240 : 90, 0.9));
+            const who = pick(rng, l.contacts);
+            const dur = Math.round(logNormal(rng, who.network === 'international' ? 240 : 90, 0.9));
             let charge = 0;
             if (abroad && !l.holdings.has('ROAM_PACK')) charge += (dur / 60) * 0.25;
-            if (k.network === 'international' && !l.holdings.has('INTL_PACK')) charge += (dur / 60) * 0.15;
-            if (k.network === 'special') charge += 0.49;
-            await emit([l.id, t, 'voice', 'out', k.number, k.network, k.country, String(dur), '', cell(), abroad, charge.toFixed(2)]);
+            if (who.network === 'international' && !l.holdings.has('INTL_PACK')) charge += (dur / 60) * 0.15;
+            if (who.network === 'special') charge += 0.49;
+            emit([l.id, t, 'voice', 'out', who.number, who.network, who.country, String(dur), '', cell(), abroad, charge.toFixed(2)]);
+            if (who.network === 'international') l.stats.intlBusiness++;
           }
+          l.stats.voiceOut++;
+          l.stats.made++;
+          l.stats.records++;
+          countCall(l, hour, isWeekend);
         }
         const nIn = poisson(rng, l.p.voiceOut * factor * 0.5);
         for (let c = 0; c < nIn; c++) {
-          const k = pick(rng, l.contacts);
-          if (k.network === 'special') continue;
+          const who = pick(rng, l.contacts);
+          if (who.network === 'special') continue;
           const dur = Math.round(logNormal(rng, 80, 0.9));
-          await emit([l.id, stamp(d, drawHour(rng, l.hourCum), off), 'voice', 'in', k.number, k.network, k.country, String(dur), '', cell(), abroad, abroad && !l.holdings.has('ROAM_PACK') ? ((dur / 60) * 0.1).toFixed(2) : '0']);
+          const hour = drawHour(rng, l.hourCum);
+          emit([l.id, stamp(d, hour, off), 'voice', 'in', who.number, who.network, who.country, String(dur), '', cell(), abroad, abroad && !l.holdings.has('ROAM_PACK') ? ((dur / 60) * 0.1).toFixed(2) : '0']);
+          l.stats.records++;
+          countCall(l, hour, isWeekend);
         }
         const nSms = poisson(rng, l.p.smsOut * factor);
         for (let c = 0; c < nSms; c++) {
-          const t = stamp(d, drawHour(rng, l.hourCum), off);
+          const hour = drawHour(rng, l.hourCum);
+          const t = stamp(d, hour, off);
           if (rng() < l.internal && gl.length > 1) {
             let other = colleagues(l);
             if (other === l) other = gl[(l.index + 1) % gl.length];
-            await emit([l.id, t, 'sms', 'out', other.id, 'onnet', '', '', '', cell(), abroad, '0']);
-            await emit([other.id, t, 'sms', 'in', l.id, 'onnet', '', '', '', other.cells[0], '', '0']);
+            const end = receivingEnd(other, d, t, '0');
+            if (!end) continue;
+            emit([l.id, t, 'sms', 'out', other.id, 'onnet', '', '', '', cell(), abroad, '0']);
+            emit([other.id, end[0], 'sms', 'in', l.id, 'onnet', '', '', '', end[1], end[2], '0']);
+            l.stats.made++;
+            l.stats.internal++;
+            countCall(other, hour, isWeekend);
+            tie(l, other);
           } else {
-            const k = pick(rng, l.contacts);
-            await emit([l.id, t, 'sms', rng() < 0.6 ? 'out' : 'in', k.number, k.network, k.country, '', '', cell(), abroad, '0']);
+            const who = pick(rng, l.contacts);
+            const direction = rng() < 0.6 ? 'out' : 'in';
+            emit([l.id, t, 'sms', direction, who.number, who.network, who.country, '', '', cell(), abroad, '0']);
+            if (direction === 'out') l.stats.made++;
           }
+          l.stats.records++;
+          countCall(l, hour, isWeekend);
         }
         const nData = poisson(rng, l.p.dataSessions * factor);
         for (let c = 0; c < nData; c++) {
           const kb = Math.round(logNormal(rng, l.p.sessionKb, 1));
           const charge = abroad && !l.holdings.has('ROAM_PACK') ? Math.min(50, kb / 1024 * 0.01).toFixed(2) : '0';
-          await emit([l.id, stamp(d, drawHour(rng, DATA_HOURS), off), 'data', '', '', '', '', '', String(kb), cell(), abroad, charge]);
+          emit([l.id, stamp(d, drawHour(rng, DATA_HOURS), off), 'data', '', '', '', '', '', String(kb), cell(), abroad, charge]);
+          l.stats.dataKb += kb;
+          l.stats.records++;
+        }
+        if (l.privateIntl.length > 0 && !abroad) privateIntlCalls(l, d, isWeekend);
+        await drained();
+        if (l.stats.records > recordsBefore) {
+          l.stats.activeDays++;
+          if (abroad) l.stats.businessAbroadDays++;
         }
       }
       if (l.prepaid) {
         let d = int(rng, 0, 6);
         while (d < days) {
           const channel = weighted(rng, ['retail', 'app', 'ussd', 'voucher', 'auto'], [2, 3, 1, 1, 1]);
-          await recharges.row([l.id, `${dates[d]}T${pad(int(rng, 8, 21))}:${pad(int(rng, 0, 59))}:00${offset}`, pick(rng, [10, 15, 20, 30]), channel]);
+          const row = [l.id, `${dates[d]}T${pad(int(rng, 8, 21))}:${pad(int(rng, 0, 59))}:00${offset}`, pick(rng, [10, 15, 20, 30]), channel];
+          if (d >= l.activatedDay) await recharges.row(row);
           if (inj.due(10)) {
             const kind = inj.kind(['non_positive_amount', 'unknown_enum', 'unknown_line'] as const);
             inj.count(recharges, 'recharges', kind);
@@ -471,6 +790,59 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         }
       }
     }
+
+    /** A day on holiday abroad: calls and SMS with family and friends at home, leisure hours, data; no colleagues, no clients. */
+    function holidayDay(l: GenLine, d: number): void {
+      const there = l.abroad[d];
+      const off = offsetOf(there);
+      const isWeekend = weekday(d) === 0 || weekday(d) === 6;
+      const cell = () => `R-${there}-${int(xr, 1, 9)}`;
+      const covered = l.holdings.has('ROAM_PACK') || l.holdings.has('TRAVEL_PASS');
+      const time = (hour: number) => `${dates[d]}T${pad(hour)}:${pad(int(xr, 0, 59))}:${pad(int(xr, 0, 59))}${off}`;
+      const scale = l.intensity * k.usage;
+      for (const [service, direction, mean] of [['voice', 'out', 1.2], ['voice', 'in', 0.8], ['sms', 'out', 0.6], ['sms', 'in', 0.6]] as const) {
+        const n = poisson(xr, mean * scale);
+        for (let c = 0; c < n; c++) {
+          const who = pick(xr, l.privateContacts);
+          const hour = int(xr, 9, 22);
+          const dur = service === 'voice' ? Math.round(logNormal(xr, 200, 0.9)) : 0;
+          const charge = covered || service === 'sms' ? 0 : (dur / 60) * (direction === 'out' ? 0.25 : 0.1);
+          emit([l.id, time(hour), service, direction, who.number, who.network, who.country, service === 'voice' ? String(dur) : '', '', cell(), there, charge.toFixed(2)]);
+          if (direction === 'out') { l.stats.made++; if (service === 'voice') l.stats.voiceOut++; }
+          l.stats.records++;
+          countCall(l, hour, isWeekend);
+        }
+      }
+      // Maps, photos and streaming: at least a middling session size whatever the line's own.
+      const sessionKb = Math.max(l.p.sessionKb, 1500 * k.dataVolume);
+      const nData = poisson(xr, Math.max(2, l.p.dataSessions * 0.7) * scale);
+      for (let c = 0; c < nData; c++) {
+        const kb = Math.round(logNormal(xr, sessionKb, 1));
+        emit([l.id, time(drawHour(xr, DATA_HOURS)), 'data', '', '', '', '', '', String(kb), cell(), there, covered ? '0' : Math.min(50, kb / 1024 * 0.01).toFixed(2)]);
+        l.stats.dataKb += kb;
+        l.stats.records++;
+      }
+    }
+
+    /** Calls to family and friends abroad from home: weekday evenings and weekend days, long. */
+    function privateIntlCalls(l: GenLine, d: number, isWeekend: boolean): void {
+      const n = poisson(xr, (isWeekend ? 0.6 : 0.35) * k.usage);
+      for (let c = 0; c < n; c++) {
+        const who = pick(xr, l.privateIntl);
+        const hour = isWeekend ? int(xr, 10, 21) : int(xr, 18, 22);
+        const dur = Math.round(logNormal(xr, 700, 0.7));
+        const charge = l.holdings.has('INTL_PACK') ? 0 : (dur / 60) * 0.15;
+        const t = `${dates[d]}T${pad(hour)}:${pad(int(xr, 0, 59))}:${pad(int(xr, 0, 59))}${offset}`;
+        emit([l.id, t, 'voice', 'out', who.number, who.network, who.country, String(dur), '', l.cells[0], '', charge.toFixed(2)]);
+        l.stats.intlPrivate++;
+        l.stats.voiceOut++;
+        l.stats.made++;
+        l.stats.records++;
+        countCall(l, hour, isWeekend);
+      }
+    }
+
+    await writeAdoption(gl, accountId, truthAdoption, k, ar, start);
     options.onAccount?.(a + 1, nAccounts);
   }
 
@@ -482,13 +854,14 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   }
   await truthLines.close();
   await truthProducts.close();
+  await truthAdoption.close();
   const summary: GenerateSummary = { accounts: nAccounts, lines: lineCounter, rows, broken: inj.broken };
   const brokenRows = ['file,kind,rows', ...Object.entries(inj.broken).flatMap(([file, kinds]) => Object.entries(kinds).sort().map(([k, n]) => `${file},${k},${n}`)).sort()];
   writeFileSync(join(truthDir, 'broken_rows.csv'), brokenRows.join('\n') + '\n');
   // Each file's rows are recorded in the order written, so a stable sort by file keeps them by row.
   const positions = [...inj.positions].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   writeFileSync(join(truthDir, 'broken_row_numbers.csv'), ['file,source_row,kind', ...positions.map((p) => `${p.file},${p.row},${p.kind}`)].join('\n') + '\n');
-  writeFileSync(join(truthDir, 'summary.json'), JSON.stringify({ seed, days, scale, start, ...summary }, null, 2) + '\n');
+  writeFileSync(join(truthDir, 'summary.json'), JSON.stringify({ scenario, seed, days, scale, start, knobs: k, ...summary }, null, 2) + '\n');
   return summary;
 }
 
