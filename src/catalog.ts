@@ -100,12 +100,13 @@ export const DATASETS = {
     text('line_id'), text('account_id'), num('current_value'), num('potential_value'), num('influence_value'), num('total_value'),
     num('spend_share'), int('activity_band'), oneOf('value_tier', ['A', 'B', 'C']),
   ], ['line_id'], { internal: true }),
-  personas: table('segments/line_segments.csv', 'Step 4: the persona of each line and its k-means cluster', [
-    text('line_id'), text('account_id'), text('persona'), text('segment'), int('cluster'),
+  personas: table('segments/line_segments.csv', 'Step 4: the persona of each line, its cluster, how sure and why', [
+    text('line_id'), text('account_id'), text('persona'), text('segment'), int('cluster'), num('confidence'), text('reason'),
   ], ['line_id'], { internal: true }),
-  cluster_profiles: table('segments/cluster_profiles.csv', 'Mean features and main persona of each cluster', [
-    int('cluster'), int('lines'), text('main_persona'), num('main_persona_share'),
+  cluster_profiles: table('segments/cluster_profiles.csv', 'Each cluster: its lines, the persona it is named, that signature\'s score, and the mean of each clustering feature', [
+    int('cluster'), int('lines'), text('persona'), num('signature_score'),
   ], ['cluster'], { open: true }),
+  persona_k_curve: table('segments/k_curve.csv', 'Mean silhouette of the persona clusters for each k tried: k is where it is highest', [int('k'), num('silhouette')], ['k']),
   offers: table('offers/next_best_offers.csv', 'Step 5: up to offers.per_line ranked offers per line', [
     text('line_id'), text('account_id'), int('rank'), text('product_id'), oneOf('audience', AUDIENCES), oneOf('channel', OFFER_CHANNELS),
     num('propensity'), num('expected_value'), text('reason'),

@@ -7,7 +7,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { feature } from '../mart/dictionary';
+import { describe } from '../features/describe';
 import { featureMatrix } from '../features/matrix';
 import { groupBy, groupIndices, round, sigmoid } from '../util/stats';
 import { PRODUCT_AFFINITY, type Product } from './products';
@@ -52,19 +52,6 @@ export interface OfferResult {
 /** Who buys: business products through the employer, personal ones through the employee. */
 function channelOf(audience: string): 'employer' | 'employee' {
   return audience === 'business' ? 'employer' : 'employee';
-}
-
-function formatValue(name: string, v: number): string {
-  const unit = feature(name)?.unit;
-  if (unit === 'share') return `${Math.round(v * 100)}%`;
-  return v >= 100 ? String(Math.round(v)) : String(round(v, 1));
-}
-
-/** "roams abroad on 6 days" from the dictionary's phrase, or "<feature> is <v>". */
-export function describe(name: string, v: number): string {
-  const phrase = feature(name)?.phrase;
-  const value = formatValue(name, v);
-  return phrase ? phrase.replace('{v}', value) : `${name.replace(/_/g, ' ')} is ${value}`;
 }
 
 interface Scorer {
