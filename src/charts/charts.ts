@@ -128,8 +128,8 @@ export function callGraphChart(layout: AccountLayout, options: ChartOptions & { 
 
 /** What to propose to one account: lines per product or tariff, coloured by channel. */
 export function proposalChart(proposals: ColumnTable, options: ChartOptions = {}): string {
-  const rows = (proposals.objects() as { kind: string; name: string; channel: string; lines: number; expected_monthly_value: number }[])
-    .map((r) => ({ item: `${r.kind === 'tariff' ? 'Tariff: ' : ''}${r.name}`, channel: r.channel, lines: r.lines, value: r.expected_monthly_value }));
+  const rows = (proposals.objects() as { kind: string; name: string; channel: string; lines: number }[])
+    .map((r) => ({ item: `${r.kind === 'tariff' ? 'Tariff: ' : ''}${r.name}`, channel: r.channel, lines: r.lines }));
   return renderPlot({
     title: options.title,
     width: options.width ?? 640,

@@ -28,7 +28,7 @@ export async function scopeLines(db: Db, accounts: string[]): Promise<void> {
 /** Usage columns in dictionary order, from event_count to charges; lines without events get zeros. */
 function usageColumns(): string {
   const names = FEATURES.map((f) => f.name);
-  return names.slice(names.indexOf('event_count'), names.indexOf('charges') + 1)
+  return names.slice(names.indexOf('event_count'), names.indexOf('international_charges') + 1)
     .map((name) => name === 'events_per_active_day'
       ? 'coalesce(CAST(u.event_count AS DOUBLE) / nullif(u.active_days, 0), 0) AS events_per_active_day'
       : name === 'mobility_radius_km' ? `coalesce(${RADIUS_SQL}, 0) AS mobility_radius_km`
@@ -98,6 +98,8 @@ export function usageSql(cfg: MartParams): string {
       count(*) FILTER (roaming_country IS NOT NULL) AS roaming_events,
       -- cents keep the sum exact, so parallel aggregation gives the same bytes every run
       coalesce(sum(CAST(round(charge * 100) AS BIGINT)), 0) / 100.0 AS charges,
+      coalesce(sum(CAST(round(charge * 100) AS BIGINT)) FILTER (roaming_country IS NOT NULL), 0) / 100.0 AS roaming_charges,
+      coalesce(sum(CAST(round(charge * 100) AS BIGINT)) FILTER (roaming_country IS NULL AND counterpart_network = 'international'), 0) / 100.0 AS international_charges,
       count(y) AS located, sum(y) AS sy, sum(y * y) AS syy, sum(x) AS sx, sum(x * x) AS sxx
   FROM ev GROUP BY line_id`;
 }
@@ -166,9 +168,9 @@ export const EDGES_SQL = `
 
 /** Holdings of lines in scope still active at the end of the observed window; ended ones are history. */
 export const ACTIVE_HOLDINGS_SQL = `
-  SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
+  SELECT h.line_id, h.product_id, min(h.start_date) AS start_date FROM holdings h JOIN pilot_lines USING (line_id)
   WHERE h.end_date IS NULL OR h.end_date > (SELECT last_day FROM observation_window)
-  GROUP BY ALL ORDER BY ALL`;
+  GROUP BY h.line_id, h.product_id ORDER BY ALL`;
 
 export interface MartResult {
   mart: ColumnTable;
