@@ -242,7 +242,10 @@ interface Unit {
 
 const DAY_MS = 86_400_000;
 const dayOf = (date: string) => Math.round(Date.parse(date + 'T00:00:00Z') / DAY_MS);
-const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const DATES = new Map<number, string>();
+/** YYYY-MM-DD of a day number, remembered: toISOString per response was most of the simulation's time. */
+const dateOf = (day: number) => DATES.get(day) ?? DATES.set(day, new Date(day * DAY_MS).toISOString().slice(0, 10)).get(day)!;
+const NOTHING = { kinds: new Set<string>(), value: 0 };
 const KIND_ORDER = new Map<string, number>(RESPONSES.map((k, i) => [k, i]));
 
 function fail(message: string): never {
@@ -369,25 +372,26 @@ export function simulateOutcome(input: OutcomeInput, options: Partial<OutcomeOpt
 
   // Assigned units, checked as measurement checks them.
   const units = new Map<string, Unit[]>(campaigns.map((c) => [c.id, []]));
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   rowsOf(input.assignments).forEach((row, i) => {
-    const where = `assignments row ${i + 1}`;
+    const where = () => `assignments row ${i + 1}`;
     const c = byId.get(text(row.campaign_id));
-    if (!c) fail(`${where}: campaign ${JSON.stringify(text(row.campaign_id))} is not in campaigns`);
+    if (!c) fail(`${where()}: campaign ${JSON.stringify(text(row.campaign_id))} is not in campaigns`);
     const key = c.target === 'line' ? 'line_id' : 'account_id';
     const id = text(row[key]);
-    if (!id) fail(`${where}: campaign ${c.id} targets ${c.target}s but ${key} is empty`);
+    if (!id) fail(`${where()}: campaign ${c.id} targets ${c.target}s but ${key} is empty`);
     const group = text(row.group);
-    if (group !== 'treatment' && group !== 'control') fail(`${where}: group must be treatment or control, got ${JSON.stringify(row.group)}`);
-    if (seen.has(`${c.id}\u0000${id}`)) fail(`${where}: ${c.target} ${id} is assigned to campaign ${c.id} twice`);
-    seen.add(`${c.id}\u0000${id}`);
+    if (group !== 'treatment' && group !== 'control') fail(`${where()}: group must be treatment or control, got ${JSON.stringify(row.group)}`);
+    const once = seen.get(c.id) ?? seen.set(c.id, new Set()).get(c.id)!;
+    if (once.has(id)) fail(`${where()}: ${c.target} ${id} is assigned to campaign ${c.id} twice`);
+    once.add(id);
     const line = c.target === 'line' ? id : '';
     const account = c.target === 'line' ? text(lineRows.get(id)?.account_id) || text(row.account_id) : id;
-    if (!account) fail(`${where}: line ${id} has no account_id (give lines, or account_id in assignments)`);
+    if (!account) fail(`${where()}: line ${id} has no account_id (give lines, or account_id in assignments)`);
     const stratum = text(row.stratum);
     const planted = plantedOf(c, { line, account, stratum });
     const cluster = c.target === 'line' ? (c.clusterColumn ? text(lineRows.get(id)?.[c.clusterColumn]) : account) : account;
-    if (c.clusterColumn && !cluster) fail(`${where}: line ${id} of campaign ${c.id} has no ${c.clusterColumn} in lines`);
+    if (c.clusterColumn && !cluster) fail(`${where()}: line ${id} of campaign ${c.id} has no ${c.clusterColumn} in lines`);
     units.get(c.id)!.push({ campaign: c, id, line, account, group, stratum, colleague: false, cluster, planted, p: c.base + (group === 'treatment' ? planted : 0) });
   });
 
@@ -460,38 +464,45 @@ function truthRows(
   const before = indexResponses(earlier ?? []);
   const after = indexResponses([...rowsOf(earlier), ...(written as unknown as Row[])]);
   // Every adoption chance by the line and the account whose outcome it can give, per kind.
-  const chances = { line: new Map<string, Unit[]>(), account: new Map<string, Unit[]>() };
+  const chances = new Map<string, { line: Map<string, Unit[]>; account: Map<string, Unit[]> }>();
   const push = (m: Map<string, Unit[]>, key: string, u: Unit) => (m.get(key) ?? m.set(key, []).get(key)!).push(u);
   for (const c of campaigns) {
-    for (const u of [...units.get(c.id)!, ...colleagues.get(c.id)!]) {
-      for (const kind of o.funnel && c.kind === 'adopted' ? [c.kind, 'visited'] : [c.kind]) {
-        if (u.line) push(chances.line, `${kind}\u0000${u.line}`, u);
-        push(chances.account, `${kind}\u0000${u.account}`, u);
+    for (const kind of o.funnel && c.kind === 'adopted' ? [c.kind, 'visited'] : [c.kind]) {
+      const by = chances.get(kind) ?? chances.set(kind, { line: new Map(), account: new Map() }).get(kind)!;
+      for (const u of [...units.get(c.id)!, ...colleagues.get(c.id)!]) {
+        if (u.line) push(by.line, u.line, u);
+        push(by.account, u.account, u);
       }
     }
   }
+  const chancesOf = (kind: string, level: 'line' | 'account', id: string) => chances.get(kind)?.[level].get(id) ?? [];
   const overlap = (k: Campaign, c: Campaign) => Math.max(0, Math.min(k.end, c.end) - Math.max(k.start, c.start) + 1) / k.days;
-  const expected = (c: Campaign, u: Unit) => {
-    const level = c.target === 'line' ? 'line' : 'account';
-    const start = dateOf(c.start);
-    const end = dateOf(c.end);
-    const prior = outcomeInWindow((level === 'line' ? before.byLine : before.byAccount).get(u.id), start, end);
-    const own = (level === 'line' ? chances.line : chances.account).get(`${c.kind}\u0000${u.id}`) ?? [];
+  // A unit's figures are the same in every slice it falls in: computed once.
+  const scores = new Map<Unit, { p: number; value: number; others: boolean; hit: boolean }>();
+  const score = (c: Campaign, u: Unit) => {
+    const known = scores.get(u);
+    if (known) return known;
+    const level = c.target;
+    const prior = before.lastDate ? outcomeInWindow((level === 'line' ? before.byLine : before.byAccount).get(u.id), dateOf(c.start), dateOf(c.end)) : NOTHING;
+    const own = chancesOf(c.kind, level, u.id);
     let none = prior.kinds.has(c.kind) ? 0 : 1;
     for (const k of own) none *= 1 - k.p * overlap(k.campaign, c);
     let value = prior.value;
-    for (const k of (level === 'line' ? chances.line : chances.account).get(`adopted\u0000${u.id}`) ?? []) value += k.p * overlap(k.campaign, c) * k.campaign.meanValue;
-    const others = prior.kinds.has(c.kind) || own.some((k) => k !== u);
-    return { p: 1 - none, value, others };
+    for (const k of chancesOf('adopted', level, u.id)) value += k.p * overlap(k.campaign, c) * k.campaign.meanValue;
+    const hit = outcomeInWindow((level === 'line' ? after.byLine : after.byAccount).get(u.id), dateOf(c.start), dateOf(c.end)).kinds.has(c.kind);
+    const figures = { p: 1 - none, value, others: prior.kinds.has(c.kind) || own.some((k) => k !== u), hit };
+    scores.set(u, figures);
+    return figures;
   };
-  const realised = (c: Campaign, u: Unit) =>
-    outcomeInWindow((c.target === 'line' ? after.byLine : after.byAccount).get(u.id), dateOf(c.start), dateOf(c.end)).kinds.has(c.kind);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const r6 = (x: number) => (Number.isFinite(x) ? round(x, 6) : null);
 
   const rows: TruthRow[] = [];
   const slice = (c: Campaign, effect: TruthRow['effect'], members: Unit[], breakdown: string, level: string): TruthRow => {
-    const scored = members.map((u) => ({ u, e: expected(c, u), hit: realised(c, u) }));
+    const scored = members.map((u) => {
+      const e = score(c, u);
+      return { u, e, hit: e.hit };
+    });
     const t = scored.filter((s) => s.u.group === 'treatment');
     const k = scored.filter((s) => s.u.group === 'control');
     const both = t.length > 0 && k.length > 0;
