@@ -170,7 +170,7 @@ export interface TruthRow {
   breakdown: string;
   breakdown_value: string;
   base_rate: number;
-  /** Mean planted uplift (or the spill-over) of the slice's units. */
+  /** The effect planted on the slice's units were they treated, averaged: their uplift, or the colleagues' spill-over. */
   planted: number;
   /** What measurement's difference estimates given the assignments (see the header). */
   expected_measured: number | null;
@@ -242,9 +242,11 @@ interface Unit {
 
 const DAY_MS = 86_400_000;
 const dayOf = (date: string) => Math.round(Date.parse(date + 'T00:00:00Z') / DAY_MS);
-const DATES = new Map<number, string>();
-/** YYYY-MM-DD of a day number, remembered: toISOString per response was most of the simulation's time. */
-const dateOf = (day: number) => DATES.get(day) ?? DATES.set(day, new Date(day * DAY_MS).toISOString().slice(0, 10)).get(day)!;
+/** YYYY-MM-DD of a day number, remembered for one simulation: toISOString per response was most of its time. */
+function dayNames(): (day: number) => string {
+  const names = new Map<number, string>();
+  return (day) => names.get(day) ?? names.set(day, new Date(day * DAY_MS).toISOString().slice(0, 10)).get(day)!;
+}
 const NOTHING = { kinds: new Set<string>(), value: 0 };
 const KIND_ORDER = new Map<string, number>(RESPONSES.map((k, i) => [k, i]));
 
@@ -295,6 +297,7 @@ function keyPlayers(contacts: Rows | undefined): Map<string, string> {
 export function simulateOutcome(input: OutcomeInput, options: Partial<OutcomeOptions> = {}): SimulatedOutcome {
   const o = resolve(options);
   const notes: string[] = [];
+  const dateOf = dayNames();
   const lineRows = new Map<string, Row>(rowsOf(input.lines).map((r) => [text(r.line_id), r]));
   const accountRows = new Map<string, Row>(rowsOf(input.accounts).map((r) => [text(r.account_id), r]));
   const lineCols = columnsOf(input.lines);
@@ -410,8 +413,8 @@ export function simulateOutcome(input: OutcomeInput, options: Partial<OutcomeOpt
       const cluster = text(row[c.clusterColumn]);
       const group = arm.get(cluster);
       if (!group || assigned.has(line)) continue;
-      const planted = group === 'treatment' ? c.spill : 0;
-      colleagues.get(c.id)!.push({ campaign: c, id: line, line, account: text(row.account_id), group, stratum: '', colleague: true, cluster, planted, p: c.base + planted });
+      // As for assigned units, `planted` is the effect were the cluster treated; only treated clusters get it.
+      colleagues.get(c.id)!.push({ campaign: c, id: line, line, account: text(row.account_id), group, stratum: '', colleague: true, cluster, planted: c.spill, p: c.base + (group === 'treatment' ? c.spill : 0) });
     }
   }
 
@@ -445,20 +448,23 @@ export function simulateOutcome(input: OutcomeInput, options: Partial<OutcomeOpt
       add(u, day, c.kind, treated, value);
     }
   }
-  responses.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || (a.campaign_id < b.campaign_id ? -1 : a.campaign_id > b.campaign_id ? 1 : 0)
-    || (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0) || (a.line_id < b.line_id ? -1 : a.line_id > b.line_id ? 1 : 0)
-    || KIND_ORDER.get(a.response)! - KIND_ORDER.get(b.response)!);
+  // A total order, so response ids do not depend on the order of the input rows (two campaigns of one product
+  // can give one control line two adoptions on one day, told apart by value alone).
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  responses.sort((a, b) => cmp(a.date, b.date) || cmp(a.campaign_id, b.campaign_id) || cmp(a.account_id, b.account_id) || cmp(a.line_id, b.line_id)
+    || KIND_ORDER.get(a.response)! - KIND_ORDER.get(b.response)! || cmp(a.product_id, b.product_id) || cmp(a.channel, b.channel) || (a.value ?? -1) - (b.value ?? -1));
   const written: ResponseRow[] = responses.map((r, i) => ({ response_id: `${o.idPrefix}${o.seed}-${String(i + 1).padStart(6, '0')}`, ...r }));
 
   // As measurement does, a campaign of accounts is not broken down by an attribute of lines.
   const applies = (c: Campaign, name: string) => c.target === 'line' || accountCols.has(name) || name === 'stratum';
-  return { responses: written, truth: truthRows(campaigns, units, colleagues, written, input.responses, o, { attribute, levelOf, applies }), notes };
+  return { responses: written, truth: truthRows(campaigns, units, colleagues, written, input.responses, o, { attribute, levelOf, applies }, dateOf), notes };
 }
 
 /** Per campaign and slice: planted, what measurement should find, and what it will count. */
 function truthRows(
   campaigns: Campaign[], units: Map<string, Unit[]>, colleagues: Map<string, Unit[]>, written: ResponseRow[], earlier: Rows | undefined, o: OutcomeOptions,
   slicing: { attribute: (c: Campaign, u: Unit, name: string) => unknown; levelOf: (v: unknown) => string; applies: (c: Campaign, name: string) => boolean },
+  dateOf: (day: number) => string,
 ): TruthRow[] {
   const { attribute, levelOf, applies } = slicing;
   const before = indexResponses(earlier ?? []);

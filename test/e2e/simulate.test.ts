@@ -86,7 +86,7 @@ describe('npm run simulate on a designed pilot, measured by npm run measure', ()
       expect(num(m.uplift)).toBeCloseTo(num(t.realised_difference), 6);
     }
     // With seed 3 every interval holds what measurement estimates, and the planted uplift of the product
-    // campaigns (seeds 1-8: one interval of 39 missed both, seed 2's P-ROAM_PACK; seed 1 has no meeting at all).
+    // campaigns (seeds 1-8: one interval of 47 missed both, seed 2's P-ROAM_PACK; seed 1 has no meeting at all).
     const covered = rows.filter(({ t, m }) => inside(num(t.expected_measured), m.uplift_low, m.uplift_high));
     expect(covered.length).toBe(rows.length);
     const products = rows.filter(({ t }) => t.campaign_id.startsWith('P-'));
@@ -117,6 +117,7 @@ describe('npm run simulate on a designed pilot, measured by npm run measure', ()
     expect(spill.campaign_id).toBe(t.campaign_id);
     expect([spill.treatment_colleagues, spill.control_colleagues, spill.treatment_clusters, spill.control_clusters]).toEqual([t.treatment_units, t.control_units, t.treatment_clusters, t.control_clusters]);
     expect(num(spill.difference)).toBeCloseTo(num(t.realised_difference), 6);
+    expect(num(t.planted)).toBe(0.05);
     expect(inside(num(t.expected_measured), spill.difference_low, spill.difference_high)).toBe(true);
   });
 

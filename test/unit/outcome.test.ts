@@ -85,7 +85,7 @@ describe('simulateOutcome', () => {
     expect([...adopters].sort()).toEqual(expected.sort());
     expect(of(responses, 'adopted').every((r) => r.campaign_id === '' && r.channel === 'web' && r.product_id === 'PERSONAL_LINE')).toBe(true);
     expect(truth.find((t) => t.effect === 'spillover')).toMatchObject({
-      campaign_id: 'W-1', planted: 0.5, expected_measured: 1, treatment_units: 8, control_units: 8, treatment_clusters: 2, control_clusters: 2, treatment_responders: 8, control_responders: 0,
+      campaign_id: 'W-1', planted: 1, expected_measured: 1, treatment_units: 8, control_units: 8, treatment_clusters: 2, control_clusters: 2, treatment_responders: 8, control_responders: 0,
     });
     // What measurement sees: the same colleagues, all treated-cluster ones adopting.
     const colleagues = spilloverColleagues({ campaign_id: 'W-1', campaigns, assignments, responses, lines }, { cluster: 'community' });
