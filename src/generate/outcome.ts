@@ -28,9 +28,10 @@
  *   account's next marketing action aims at, and evidence of a later dialogue stage
  *   (src/relationship/stages.ts).
  *
- * What measurement estimates. A unit's outcome is read from ALL its responses of the kind in the window
- * (DATA_CONTRACT v2), whatever the product: a line in two campaigns of one pilot shows the other
- * campaign's adoptions in both groups of this one, and an account shows every adoption of its lines.
+ * What measurement estimates. A unit's outcome is read from all its responses of the kind in the window
+ * (DATA_CONTRACT v2), whatever their campaign, but for a product campaign only those about its product (or
+ * naming none): a line in two campaigns of one product shows the other's adoptions in both groups of
+ * this one, and an account shows every adoption of its lines.
  * Given the assignments, measurement's uplift therefore estimates
  *   E[uplift] = mean over treated units of P_u − mean over control units of P_u,
  *   P_u = 1 − Π_k (1 − p_k·w_k)
@@ -489,13 +490,15 @@ function truthRows(
     const known = scores.get(u);
     if (known) return known;
     const level = c.target;
-    const prior = before.lastDate ? outcomeInWindow((level === 'line' ? before.byLine : before.byAccount).get(u.id), dateOf(c.start), dateOf(c.end)) : NOTHING;
-    const own = chancesOf(c.kind, level, u.id);
+    const prior = before.lastDate ? outcomeInWindow((level === 'line' ? before.byLine : before.byAccount).get(u.id), dateOf(c.start), dateOf(c.end), c.product ?? '') : NOTHING;
+    // Measurement counts only responses about this campaign's product (or none): the other products' chances do not reach it.
+    const sameProduct = (k: Unit) => !c.product || !k.campaign.product || k.campaign.product === c.product;
+    const own = chancesOf(c.kind, level, u.id).filter(sameProduct);
     let none = prior.kinds.has(c.kind) ? 0 : 1;
     for (const k of own) none *= 1 - k.p * overlap(k.campaign, c);
     let value = prior.value;
-    for (const k of chancesOf('adopted', level, u.id)) value += k.p * overlap(k.campaign, c) * k.campaign.meanValue;
-    const hit = outcomeInWindow((level === 'line' ? after.byLine : after.byAccount).get(u.id), dateOf(c.start), dateOf(c.end)).kinds.has(c.kind);
+    for (const k of chancesOf('adopted', level, u.id).filter(sameProduct)) value += k.p * overlap(k.campaign, c) * k.campaign.meanValue;
+    const hit = outcomeInWindow((level === 'line' ? after.byLine : after.byAccount).get(u.id), dateOf(c.start), dateOf(c.end), c.product ?? '').kinds.has(c.kind);
     const figures = { p: 1 - none, value, others: prior.kinds.has(c.kind) || own.some((k) => k !== u), hit };
     scores.set(u, figures);
     return figures;
