@@ -116,7 +116,8 @@ export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams, seed: numb
       const holds = owners.has(id);
       const line = lines[i];
       const ok = eligible(line as never, product.product_id, product.audience, holds);
-      const propensity = holds ? 1 : m.propensity[i];
+      // A holder's propensity is the score it would have had: the in-sample check of the scale needs it.
+      const propensity = m.propensity[i];
       pairs.push({ line_id: id, account_id: line.account_id, product_id: product.product_id, holds, eligible: ok, model: m.model, propensity: round(propensity, 6) });
       if (holds) return why[i].add('held');
       if (!ok) return why[i].add('not eligible');

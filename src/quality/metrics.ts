@@ -43,18 +43,30 @@ export function adjustedRand(a: readonly string[], b: readonly string[]): number
   return max === expected ? 1 : (joint - expected) / (max - expected);
 }
 
-/** Expected calibration error: mean |mean prediction − observed rate| over equal-count bins, weighted by size. */
-export function calibrationError(predicted: readonly number[], observed: readonly number[], bins = 10): number {
+export interface ReliabilityBin {
+  bin: number;
+  lines: number;
+  /** Mean predicted probability in the bin, and the share that did adopt. */
+  predicted: number;
+  observed: number;
+}
+
+/** Predictions sorted into equal-count bins: mean prediction against the observed rate (a reliability diagram). */
+export function reliabilityBins(predicted: readonly number[], observed: readonly number[], bins = 10): ReliabilityBin[] {
   const order = predicted.map((p, i) => [p, observed[i]] as const).sort((x, y) => x[0] - y[0]);
-  let error = 0;
+  const out: ReliabilityBin[] = [];
   for (let b = 0; b < bins; b++) {
     const part = order.slice(Math.floor((b * order.length) / bins), Math.floor(((b + 1) * order.length) / bins));
     if (!part.length) continue;
-    const p = part.reduce((s, x) => s + x[0], 0) / part.length;
-    const o = part.reduce((s, x) => s + x[1], 0) / part.length;
-    error += (part.length / order.length) * Math.abs(p - o);
+    out.push({ bin: b + 1, lines: part.length, predicted: part.reduce((s, x) => s + x[0], 0) / part.length, observed: part.reduce((s, x) => s + x[1], 0) / part.length });
   }
-  return error;
+  return out;
+}
+
+/** Expected calibration error: mean |mean prediction − observed rate| over equal-count bins, weighted by size. */
+export function calibrationError(predicted: readonly number[], observed: readonly number[], bins = 10): number {
+  const n = predicted.length || 1;
+  return reliabilityBins(predicted, observed, bins).reduce((e, b) => e + (b.lines / n) * Math.abs(b.predicted - b.observed), 0);
 }
 
 export interface ProductQuality {
@@ -135,5 +147,68 @@ export function runQuality(out: string, data: string): RunQuality {
     lines: ids.length, persona_ari: personaAri, cluster_ari: clusterAri, mean_auc: meanAuc, oracle_auc: oracle,
     auc_bar: 0.5 + 0.75 * (oracle - 0.5), brier: brier / Math.max(1, allPredicted.length), brier_base_rate: brierBase / Math.max(1, allPredicted.length),
     calibration_error: calibrationError(allPredicted, allObserved), products,
+  };
+}
+
+export interface CalibrationCheck {
+  /** What the propensities are checked against. */
+  source: 'planted adoption after the window' | 'holdings started in the last period before the window\'s end' | 'none';
+  bins: ReliabilityBin[];
+  brier: number;
+  brier_base_rate: number;
+  pairs: number;
+}
+
+/**
+ * The calibration of a run's propensities: against the planted adoption when the pilot is generated (its
+ * truth folder exists), else against the lines that took a product up in the last `days` before the
+ * window's end among those that did not hold it then (the evidence the offers step scaled on: in-sample).
+ */
+export function calibrationCheck(out: string, data: string, days = 90): CalibrationCheck {
+  const truthFile = join(`${data.replace(/\/+$/, '')}_truth`, 'adoption_truth.csv');
+  const propensities = readOutput(out, 'propensities') as ColumnTable;
+  const key = (l: string, p: string) => `${l}|${p}`;
+  const score = new Map<string, number>();
+  const pl = propensities.array('line_id') as string[];
+  const pp = propensities.array('product_id') as string[];
+  const pv = propensities.array('propensity') as number[];
+  const held = propensities.array('holds') as boolean[];
+  pl.forEach((l, i) => score.set(key(l, pp[i]), pv[i]));
+  let predicted: number[] = [];
+  let observed: number[] = [];
+  let source: CalibrationCheck['source'] = 'none';
+  if (existsSync(truthFile)) {
+    const rows = readCsv(truthFile);
+    predicted = rows.map((r) => score.get(key(r.line_id, r.product_id)) ?? 0);
+    observed = rows.map((r) => Number(r.adopted));
+    source = 'planted adoption after the window';
+  } else {
+    const holdings = readOutput(out, 'holdings') as ColumnTable;
+    const end = String((readOutput(out, 'window') as { last_day?: string }).last_day ?? '');
+    if (end) {
+      const cutoff = new Date(Date.parse(end + 'T00:00:00Z') - days * 86_400_000).toISOString().slice(0, 10);
+      const recent = new Set<string>();
+      const hl = holdings.array('line_id') as string[];
+      const hp = holdings.array('product_id') as string[];
+      const hs = holdings.array('start_date') as (string | null)[];
+      hl.forEach((l, i) => hs[i] && hs[i]! > cutoff && recent.add(key(l, hp[i])));
+      if (recent.size) {
+        pl.forEach((l, i) => {
+          const k = key(l, pp[i]);
+          if (held[i] && !recent.has(k)) return;
+          predicted.push(pv[i]);
+          observed.push(recent.has(k) ? 1 : 0);
+        });
+        source = 'holdings started in the last period before the window\'s end';
+      }
+    }
+  }
+  const rate = observed.reduce((a, b) => a + b, 0) / Math.max(1, observed.length);
+  return {
+    source,
+    bins: reliabilityBins(predicted, observed),
+    brier: predicted.reduce((s, p, i) => s + (p - observed[i]) ** 2, 0) / Math.max(1, predicted.length),
+    brier_base_rate: observed.reduce((s, o) => s + (rate - o) ** 2, 0) / Math.max(1, observed.length),
+    pairs: predicted.length,
   };
 }
