@@ -116,7 +116,7 @@ export const DATASETS = {
     num('cv_log_loss', true), num('adoption_rate'), oneOf('scale', ['platt on recent adopters', 'rate of recent adopters', 'prior', 'none']), text('note'),
   ], ['product_id']),
   propensities: table('offers/propensities.csv', 'Every (line, product) pair: held, eligible, how it was scored, probability of adopting in the period after the window', [
-    text('line_id'), text('account_id'), text('product_id'), bool('holds'), bool('eligible'), oneOf('model', ['logistic', 'affinity', 'none']), num('propensity'),
+    text('line_id'), text('account_id'), text('product_id'), bool('holds'), bool('eligible'), oneOf('model', ['logistic', 'affinity', 'none']), num('propensity'), text('reason'),
   ], ['line_id', 'product_id'], { internal: true }),
   proposals: table('offers/account_proposals.csv', 'Per account, each product (expected margin, currency per month) and each tariff (what the customer pays and the operator earns more or less, per month) to propose, with line counts', [
     text('account_id'), oneOf('kind', ['product', 'tariff']), text('item_id'), text('name'), oneOf('audience', AUDIENCES), oneOf('channel', OFFER_CHANNELS),

@@ -98,7 +98,7 @@ export class Session<P extends NotebookParams = NotebookParams> {
 
   /** How well the propensities are calibrated: against planted adoption on a generated pilot, else in-sample. */
   calibration(): CalibrationCheck {
-    return calibrationCheck(this.params.out, this.params.data, this.config.offers.adoption_days);
+    return calibrationCheck(this.params.out, this.params.data, this.config.propensities.adoption_days);
   }
 
   show(table: ColumnTable, limit = 10): void {

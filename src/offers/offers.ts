@@ -10,44 +10,21 @@ import { describe } from '../features/describe';
 import { groupBy, groupIndices, round } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, holdsColumn, neighbourShares, productModel, readHoldings, type ModelOptions, type ProductModel } from './model';
+import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, neighbourShares, productModel, readHoldings, type ModelOptions, type ProductModel } from './model';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
 
 export type { Tariff };
 
-export interface OfferParams extends Omit<ModelOptions, 'seed' | 'features'>, MarginRates {
+export interface OfferParams extends MarginRates {
   per_line: number;
   /** Offers below this propensity (probability of adopting in the period) are not made. */
   min_propensity: number;
-  /** Behaviour features of the mart the models see. */
-  features: string[];
   /** A line counts in an account's product proposal from this propensity. */
   proposal_min_propensity: number;
   /** A line that declined a product within this many days (response memory) is not offered it again. */
   decline_memory_days: number;
   /** Tariffs to propose, by plan id. */
   tariffs: Record<string, Tariff>;
-}
-
-export interface OfferInputs {
-  mart: ColumnTable;
-  personas: ColumnTable;
-  products: ColumnTable;
-  /** Active holdings: line_id, product_id, start_date. */
-  holdings: ColumnTable;
-  ties: ColumnTable;
-  /** The response memory (declines), when there is one. */
-  responses?: ColumnTable;
-  /** The observation window's last day ('' when unknown). */
-  windowEnd: string;
-}
-
-export interface OfferResult {
-  /** Every (line, product) pair with its propensity, eligible or not. */
-  propensities: ColumnTable;
-  offers: ColumnTable;
-  proposals: ColumnTable;
-  models: ColumnTable;
 }
 
 /** Who buys: business products through the employer, personal ones through the employee. */
@@ -72,18 +49,121 @@ const comparison = (share: number) => {
   return tenths >= 9 ? 'more than 9 in 10 lines of the pilot' : tenths >= 5 ? `more than ${tenths} in 10 lines of the pilot` : '';
 };
 
-export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams, seed: number): OfferResult {
+/** The propensity step's parameters: the models (model.ts). */
+export type PropensityParams = Omit<ModelOptions, 'seed'>;
+
+export interface PropensityInputs {
+  mart: ColumnTable;
+  products: ColumnTable;
+  /** Active holdings: line_id, product_id, start_date. */
+  holdings: ColumnTable;
+  ties: ColumnTable;
+  /** The observation window's last day ('' when unknown). */
+  windowEnd: string;
+}
+
+export interface PropensityResult {
+  /** Every (line, product) pair: held, eligible, how it was scored, propensity, and the reason in words. */
+  propensities: ColumnTable;
+  models: ColumnTable;
+}
+
+/** The catalog of a run: the pilot's products, or the built-in catalog. */
+function catalogOf(products: ColumnTable): Product[] {
+  return products.numRows() ? (products.objects() as unknown as Product[]) : DEFAULT_PRODUCTS;
+}
+
+/**
+ * Propensities of every line for every product, with the reason a marketer can repeat: the features that push
+ * the line's score up, with its value and how it compares with the pilot. Nothing here depends on personas,
+ * so tuning them re-runs the offers without refitting a model.
+ */
+export function computePropensities(inputs: PropensityInputs, cfg: PropensityParams, seed: number): PropensityResult {
   const { mart } = inputs;
   const lines = mart.objects() as Record<string, unknown>[];
   const ids = lines.map((l) => l.line_id as string);
-  const catalog = inputs.products.numRows() ? (inputs.products.objects() as unknown as Product[]) : DEFAULT_PRODUCTS;
+  const catalog = catalogOf(inputs.products);
   const byProduct = new Map(catalog.map((p) => [p.product_id, p]));
   const holdings = readHoldings(inputs.holdings);
   const heldBy = new Map<string, Set<string>>();
   for (const [product, owners] of holdings.holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
-  const personaOf = new Map((inputs.personas.array('line_id') as string[]).map((id, i) => [id, (inputs.personas.array('persona') as string[])[i]]));
   const design = baseDesign(mart, cfg.features);
   const sortedFeature = new Map(cfg.features.map((f) => [f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)]));
+  const models: ProductModel[] = [];
+  const pairs: Record<string, unknown>[] = [];
+  for (const product of catalog) {
+    const owners = holdings.holders.get(product.product_id) ?? new Set<string>();
+    const others = catalog.filter((p) => p.product_id !== product.product_id && (holdings.holders.get(p.product_id)?.size ?? 0) >= cfg.min_holders);
+    const neighbour = neighbourShares(ids, inputs.ties, owners);
+    const m = productModel(product, design, {
+      neighbour,
+      account: accountShares(ids, design.accountIds, owners),
+      held: others.map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
+    }, mart, holdings, inputs.windowEnd, { ...cfg, seed });
+    models.push(m);
+    const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
+    ids.forEach((id, i) => {
+      const holds = owners.has(id);
+      const line = lines[i];
+      const reasons = holds || m.model === 'none' ? [] : m.drivers(i).slice(0, 2).map(([f]) => {
+        if (f === NEIGHBOUR) return `${Math.round(neighbour[i] * 100)}% of its calls with colleagues go to colleagues who hold it`;
+        if (f === ACCOUNT) return 'many of its colleagues in the company hold it';
+        if (f.startsWith('holds:')) return `holds ${byProduct.get(f.slice(6))?.name ?? f.slice(6)}`;
+        if (f === 'plan_fee') return `is on a ${Number(line.monthly_fee) >= 40 ? 'rich' : 'mid-range'} plan`;
+        if (f === 'handset_low') return 'has a low-end handset';
+        if (f === 'device_tablet_or_router') return 'is a tablet or router';
+        if (!sortedFeature.has(f)) return f.replace(/_/g, ' ');
+        const v = Number(line[f]);
+        const compared = comparison(rankShare(sortedFeature.get(f)!, v));
+        return compared ? `${describe(f, v)}, ${compared}` : describe(f, v);
+      });
+      pairs.push({
+        line_id: id, account_id: line.account_id, product_id: product.product_id, holds,
+        eligible: eligible(line as never, product.product_id, product.audience, holds), model: m.model,
+        // A holder's propensity is the score it would have had: the in-sample check of the scale needs it.
+        propensity: round(m.propensity[i], 6),
+        reason: holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis,
+      });
+    });
+  }
+  return {
+    propensities: aq.from(pairs),
+    models: aq.from(models.map((m) => ({
+      product_id: m.product_id, model: m.model, holders: m.holders, recent_adopters: m.recent_adopters, at_risk: m.at_risk,
+      l2: m.l2 === null ? null : round(m.l2, 6), cv_log_loss: m.cv_log_loss === null ? null : round(m.cv_log_loss, 6),
+      adoption_rate: round(m.adoption_rate, 6), scale: m.scale, note: m.note,
+    }))),
+  };
+}
+
+export interface OfferInputs {
+  mart: ColumnTable;
+  personas: ColumnTable;
+  products: ColumnTable;
+  holdings: ColumnTable;
+  propensities: ColumnTable;
+  /** The response memory (declines), when there is one. */
+  responses?: ColumnTable;
+  /** The observation window's last day ('' when unknown). */
+  windowEnd: string;
+}
+
+export interface OfferResult {
+  offers: ColumnTable;
+  proposals: ColumnTable;
+}
+
+/** Ranks each line's eligible products by expected monthly margin; a line with none gets a row saying why. */
+export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams): OfferResult {
+  const { mart } = inputs;
+  const lines = mart.objects() as Record<string, unknown>[];
+  const ids = lines.map((l) => l.line_id as string);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const catalog = catalogOf(inputs.products);
+  const byProduct = new Map(catalog.map((p) => [p.product_id, p]));
+  const heldBy = new Map<string, Set<string>>();
+  for (const [product, owners] of readHoldings(inputs.holdings).holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
+  const personaOf = new Map((inputs.personas.array('line_id') as string[]).map((id, i) => [id, (inputs.personas.array('persona') as string[])[i]]));
 
   // The tariff each line would be proposed, and the add-ons that tariff makes pointless for it.
   const changes = proposedTariffs(lines, personaOf, heldBy, byProduct, cfg);
@@ -98,53 +178,24 @@ export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams, seed: numb
     }
   }
 
-  const models: ProductModel[] = [];
-  const pairs: Record<string, unknown>[] = [];
   const candidates: Record<string, unknown>[][] = ids.map(() => []);
   const why: Set<string>[] = ids.map(() => new Set());
-  for (const product of catalog) {
-    const owners = holdings.holders.get(product.product_id) ?? new Set<string>();
-    const others = catalog.filter((p) => p.product_id !== product.product_id && (holdings.holders.get(p.product_id)?.size ?? 0) >= cfg.min_holders);
-    const neighbour = neighbourShares(ids, inputs.ties, owners);
-    const m = productModel(product, design, {
-      neighbour,
-      account: accountShares(ids, design.accountIds, owners),
-      held: others.map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
-    }, mart, holdings, inputs.windowEnd, { ...cfg, seed });
-    models.push(m);
-    ids.forEach((id, i) => {
-      const holds = owners.has(id);
-      const line = lines[i];
-      const ok = eligible(line as never, product.product_id, product.audience, holds);
-      // A holder's propensity is the score it would have had: the in-sample check of the scale needs it.
-      const propensity = m.propensity[i];
-      pairs.push({ line_id: id, account_id: line.account_id, product_id: product.product_id, holds, eligible: ok, model: m.model, propensity: round(propensity, 6) });
-      if (holds) return why[i].add('held');
-      if (!ok) return why[i].add('not eligible');
-      if (m.model === 'none') return why[i].add('no model');
-      if (includedBy(i).has(product.product_id)) return why[i].add('in its proposed tariff');
-      if (declined.has(`${id}|${product.product_id}`)) return why[i].add('declined recently');
-      if (propensity < cfg.min_propensity) return why[i].add('below the threshold');
-      const reasons = m.drivers(i).slice(0, 2).map(([f]) => {
-        if (f === NEIGHBOUR) return `${Math.round(neighbour[i] * 100)}% of its calls with colleagues go to colleagues who hold it`;
-        if (f === ACCOUNT) return 'many of its colleagues in the company hold it';
-        if (f.startsWith('holds:')) return `holds ${byProduct.get(f.slice(6))?.name ?? f.slice(6)}`;
-        if (f === 'plan_fee') return `is on a ${Number(line.monthly_fee) >= 40 ? 'rich' : 'mid-range'} plan`;
-        if (f === 'handset_low') return 'has a low-end handset';
-        if (f === 'device_tablet_or_router') return 'is a tablet or router';
-        if (!sortedFeature.has(f)) return f.replace(/_/g, ' ');
-        const v = Number(line[f]);
-        const compared = comparison(rankShare(sortedFeature.get(f)!, v));
-        return compared ? `${describe(f, v)}, ${compared}` : describe(f, v);
-      });
-      const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : 'by its behaviour rule (too few holders to learn from)';
+  for (const pair of inputs.propensities.objects() as { line_id: string; product_id: string; holds: boolean; eligible: boolean; model: string; propensity: number; reason: string }[]) {
+    const i = index.get(pair.line_id);
+    const product = byProduct.get(pair.product_id);
+    if (i === undefined || !product) continue;
+    if (pair.holds) why[i].add('held');
+    else if (!pair.eligible) why[i].add('not eligible');
+    else if (pair.model === 'none') why[i].add('no model');
+    else if (includedBy(i).has(pair.product_id)) why[i].add('in its proposed tariff');
+    else if (declined.has(`${pair.line_id}|${pair.product_id}`)) why[i].add('declined recently');
+    else if (pair.propensity < cfg.min_propensity) why[i].add('below the threshold');
+    else {
       candidates[i].push({
-        line_id: id, account_id: line.account_id, product_id: product.product_id, audience: product.audience, channel: channelOf(product.audience),
-        propensity: round(propensity, 6),
-        expected_value: round(propensity * product.monthly_price * product.margin_rate, 4),
-        reason: reasons.length ? `${reasons.join('; ')}: ${basis}` : basis,
+        line_id: pair.line_id, account_id: lines[i].account_id, product_id: product.product_id, audience: product.audience, channel: channelOf(product.audience),
+        propensity: pair.propensity, expected_value: round(pair.propensity * product.monthly_price * product.margin_rate, 4), reason: pair.reason,
       });
-    });
+    }
   }
 
   const offers: Record<string, unknown>[] = [];
@@ -166,14 +217,8 @@ export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams, seed: numb
   });
 
   return {
-    propensities: aq.from(pairs),
     offers: aq.from(offers.map((o) => ({ line_id: o.line_id, account_id: o.account_id, rank: o.rank, product_id: o.product_id, audience: o.audience, channel: o.channel, propensity: o.propensity, expected_value: o.expected_value, reason: o.reason }))),
     proposals: accountProposals(mart, catalog, offers, changes, cfg),
-    models: aq.from(models.map((m) => ({
-      product_id: m.product_id, model: m.model, holders: m.holders, recent_adopters: m.recent_adopters, at_risk: m.at_risk,
-      l2: m.l2 === null ? null : round(m.l2, 6), cv_log_loss: m.cv_log_loss === null ? null : round(m.cv_log_loss, 6),
-      adoption_rate: round(m.adoption_rate, 6), scale: m.scale, note: m.note,
-    }))),
   };
 }
 
@@ -208,7 +253,7 @@ function accountProposals(mart: ColumnTable, catalog: Product[], offers: Record<
         channel: channelOf(product.audience), lines: hits.length, share_of_lines: round(hits.length / total, 4),
         expected_margin_per_month: round(hits.reduce((s, o) => s + (o.expected_value as number), 0), 2),
         customer_pays_change_per_month: null, operator_margin_change_per_month: null,
-        detail: `mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 3)} (adoption within ${cfg.adoption_days} days)`,
+        detail: `mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 3)} (probability of adopting within the period after the window)`,
       });
     }
     for (const [planId, tariff] of Object.entries(cfg.tariffs)) {

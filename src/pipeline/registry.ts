@@ -9,7 +9,7 @@ import { martStep } from '../mart/step';
 import { networkStep } from '../network/step';
 import { valueStep } from '../value/step';
 import { personasStep } from '../personas/step';
-import { offersStep } from '../offers/step';
+import { offersStep, propensitiesStep } from '../offers/step';
 import { accountsStep } from '../accounts/step';
 import { relationshipStep } from '../relationship/step';
 import { pilotStep } from '../pilot/step';
@@ -22,6 +22,7 @@ export const STEPS: readonly StepDef[] = [
   networkStep,
   personasStep,
   valueStep,
+  propensitiesStep,
   offersStep,
   accountsStep,
   relationshipStep,

@@ -96,10 +96,10 @@ function versions(): Record<string, string> {
 /** Config keys that name mart features must name real ones: checked before any work. */
 function checkFeatures(config: Config): void {
   const known = new Set(FEATURES.map((f) => f.name));
-  const named: [string, string[]][] = [
+  const named: [string, readonly string[]][] = [
     ['personas.features', config.personas.features],
     ['personas.rules.*.when', ruleFeatures(Object.values(config.personas.rules))],
-    ['offers.features', config.offers.features],
+    ['propensities.features', config.propensities.features],
   ];
   for (const [key, list] of named) {
     const bad = list.filter((f) => !known.has(f));
