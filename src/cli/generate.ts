@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { generatePilot } from '../generate/pilot';
 import { parseKnob, SCENARIOS, type ScenarioKnobs } from '../generate/scenarios';
-import { runMain, toInt } from './main';
+import { runMain, toInt, toNumber } from './main';
 import { Progress } from '../util/progress';
 
 const width = Math.max(...SCENARIOS.map((s) => s.name.length)) + 2;
@@ -47,7 +47,7 @@ runMain(async () => {
   const progress = new Progress('generate');
   const summary = await generatePilot({
     out: values.out, truth: values.truth, seed: toInt(values.seed, 'seed', 7), accounts: toInt(values.accounts, 'accounts', 15),
-    days: toInt(values.days, 'days', 28), scale: toInt(values.scale, 'scale', 1), brokenRate: toInt(values['broken-rate'], 'broken-rate', 0.0005),
+    days: toInt(values.days, 'days', 28), scale: toInt(values.scale, 'scale', 1), brokenRate: toNumber(values['broken-rate'], 'broken-rate', 0.0005),
     scenario: values.scenario, knobs,
     onAccount: (done, total) => progress.update(done, total, 'accounts'),
   });
