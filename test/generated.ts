@@ -107,3 +107,55 @@ export const median = (xs: number[]) => {
   return s.length ? s[Math.floor(s.length / 2)] : 0;
 };
 export const share = (n: number, d: number) => (d > 0 ? n / d : 0);
+
+const DAY_MS = 86_400_000;
+const dayOf = (date: string, start: string) => Math.round((Date.parse(date + 'T00:00:00Z') - Date.parse(start + 'T00:00:00Z')) / DAY_MS);
+
+export interface Holding {
+  line_id: string;
+  product_id: string;
+  /** Days relative to the window's first day; end undefined while held. */
+  start: number;
+  end?: number;
+}
+
+/** The well-formed holdings rows (broken ones skipped: unknown line or product, bad date), in days from `start`. */
+export function holdingsOf(dir: string, start: string): Holding[] {
+  const lines = new Set(readCsv(join(dir, 'lines.csv')).map((l) => l.line_id));
+  const products = new Set(readCsv(join(dir, 'products.csv')).map((p) => p.product_id));
+  const date = /^\d{4}-(0\d|1[0-2])-[0-3]\d$/;
+  return readCsv(join(dir, 'holdings.csv'))
+    .filter((h) => lines.has(h.line_id) && products.has(h.product_id) && date.test(h.start_date) && (!h.end_date || date.test(h.end_date)))
+    .map((h) => ({ line_id: h.line_id, product_id: h.product_id, start: dayOf(h.start_date, start), end: h.end_date ? dayOf(h.end_date, start) : undefined }));
+}
+
+/** Whether a holding is held on `day`: started on or before it, not ended by it. */
+export const heldOn = (h: Holding, day: number) => h.start <= day && (h.end === undefined || h.end > day);
+
+/** Internal call ties: pairs of lines of the pilot that called or texted each other in the window, as "a b" with a < b. */
+export function internalTies(dir: string): Set<string> {
+  const lines = new Set(readCsv(join(dir, 'lines.csv')).map((l) => l.line_id));
+  const ties = new Set<string>();
+  const text = gunzipSync(readFileSync(join(dir, 'events.csv.gz'))).toString('latin1');
+  let pos = text.indexOf('\n') + 1;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const f = text.slice(pos, end).split(',');
+    pos = end + 1;
+    if (f.length !== 12 || f[3] !== 'out' || f[0] === f[4] || !lines.has(f[0]) || !lines.has(f[4])) continue;
+    ties.add(f[0] < f[4] ? `${f[0]} ${f[4]}` : `${f[4]} ${f[0]}`);
+  }
+  return ties;
+}
+
+/** Each line's partners among the ties. */
+export function neighbours(ties: Set<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const t of ties) {
+    const [a, b] = t.split(' ');
+    (out.get(a) ?? out.set(a, []).get(a)!).push(b);
+    (out.get(b) ?? out.set(b, []).get(b)!).push(a);
+  }
+  return out;
+}

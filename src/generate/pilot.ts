@@ -15,6 +15,7 @@ import { DEFAULT_PRODUCTS } from '../offers/products';
 import { sigmoid } from '../util/stats';
 import { blendProfiles, INDUSTRY_MIXES, resolveScenario, scenarioProfiles, type ScenarioKnobs } from './scenarios';
 import { adoptionProbability, type AdoptionInputs } from './adoption';
+import { latentInputs, runHistory, type HistoryLine } from './history';
 
 export interface GenerateOptions {
   out: string;
@@ -119,6 +120,10 @@ interface GenLine {
   /** Calls and SMS with colleagues (both directions), and of them with colleagues holding each product. */
   tieWeight: number;
   holderTies: Int32Array;
+  /** How well each product fits the line's latent behaviour (products_truth.csv), and the seed of its holdings. */
+  fit: number[];
+  /** A broken holdings row to write after the line's holdings. */
+  brokenHolding?: 'unknown_product' | 'bad_date';
 }
 
 const newStats = (): LineStats => ({
@@ -205,6 +210,27 @@ function productFit(line: GenLine): Record<string, number> {
     HOME_FIBER: 0.6 * data + 2 * (evening - 0.15),
     TRAVEL_PASS: 0.5 * roam + 0.5 * weekend,
   };
+}
+
+/** Colleague calls drawn per line to estimate the ties the history's network effect runs on. */
+const TIE_DRAWS = 40;
+const PRODUCT_IDS = DEFAULT_PRODUCTS.map((p) => p.product_id);
+/** A 90-day adoption probability from which a product not held is a likely next adoption (products_truth.csv). */
+const LIKELY_NEXT = 0.15;
+
+/**
+ * The draws the account's stream made when holdings were a static draw from the fit (before the
+ * history existed), made and discarded, so every later draw of the stream (handsets, activation
+ * dates, usage) stays as it was for the same seed.
+ */
+function skipStaticHoldings(rng: Rng, fit: readonly number[], holdingRate: number): void {
+  for (const prob of fit) {
+    if (rng() < Math.min(1, prob * 0.6 * holdingRate)) int(rng, 30, 900);
+    else if (rng() < 0.03) {
+      int(rng, 400, 900);
+      int(rng, 10, 300);
+    }
+  }
 }
 
 class Injector {
@@ -329,8 +355,94 @@ function scenarioTruth(l: GenLine): (string | number)[] {
     l.privateIntl.length > 0 ? 1 : 0, l.activatedDay, idle, l.mover ? 1 : 0, l.barely ? 1 : 0];
 }
 
-/** For every product a line does not hold at the end of the window: its 90-day adoption probability and a draw. */
-async function writeAdoption(gl: GenLine[], accountId: string, sink: CsvSink, k: ScenarioKnobs, ar: Rng, start: string): Promise<void> {
+/** The colleague a line calls or texts: its bridge team, its own team and its lead, the leads, anyone. */
+function pickColleague(l: GenLine, teams: GenLine[][], leads: GenLine[], gl: GenLine[], r: Rng): GenLine {
+  const u = r();
+  if (l.bridgeTeam >= 0 && u < 0.5) return pick(r, teams[l.bridgeTeam]);
+  const team = teams[l.team];
+  if (u < 0.85 && team.length > 1) {
+    const lead = leads[l.team];
+    if (lead !== l && r() < 0.35) return lead;
+    return pick(r, team);
+  }
+  if (u < 0.97) return pick(r, leads);
+  return pick(r, gl);
+}
+
+interface HoldingsContext {
+  seed: number;
+  account: number;
+  accountId: string;
+  start: string;
+  days: number;
+  k: ScenarioKnobs;
+  holdings: CsvSink;
+  inj: Injector;
+}
+
+/**
+ * The account's holdings as the outcome of the adoption process over the periods before the window
+ * (history.ts), from its own stream: written to holdings.csv (every spell, ended ones with their end
+ * date) and set on the lines (what they hold at the end of the window).
+ */
+async function plantHoldings(gl: GenLine[], teams: GenLine[][], leads: GenLine[], c: HoldingsContext): Promise<void> {
+  const { k, start } = c;
+  const hr = createRng(deriveSeed(c.seed, 'history', c.account));
+  const startMs = Date.parse(start + 'T00:00:00Z');
+  const past = gl.map((l): HistoryLine => ({
+    activationDay: Math.round((Date.parse(l.activation + 'T00:00:00Z') - startMs) / 86400000),
+    seed: l.fit.map((f) => Math.min(1, f * k.seedShare * k.holdingRate)),
+    inputs: latentInputs({
+      p: l.p, intensity: l.intensity, internal: l.internal, international: l.international, roaming: l.roaming, weekend: l.weekend,
+      hub: l.hub !== '', cells: l.cells.length, tier: l.tier, device: l.device, prepaid: l.prepaid, fee: l.fee,
+      holidayDays: l.holiday.filter(Boolean).length, callsFamilyAbroad: l.privateIntl.length > 0,
+    }, c.days, k.tripDays, k.usage),
+    tieIndex: [], tieWeight: [],
+  }));
+  if (gl.length > 1) {
+    // Expected ties: each line's colleague calls, drawn as the window draws them, weighted by its rate of them.
+    const ties = gl.map(() => new Map<number, number>());
+    for (const l of gl) {
+      const w = past[l.index].inputs.internal / TIE_DRAWS;
+      for (let t = 0; t < TIE_DRAWS; t++) {
+        let other = pickColleague(l, teams, leads, gl, hr);
+        if (other === l) other = gl[(l.index + 1) % gl.length];
+        ties[l.index].set(other.index, (ties[l.index].get(other.index) ?? 0) + w);
+        ties[other.index].set(l.index, (ties[other.index].get(l.index) ?? 0) + w);
+      }
+    }
+    ties.forEach((m, i) => {
+      past[i].tieIndex = [...m.keys()];
+      past[i].tieWeight = [...m.values()];
+    });
+  }
+  const spells = runHistory(past, {
+    products: PRODUCT_IDS, periods: k.historyPeriods, adoptionRate: k.adoptionRate,
+    churn: Math.min(0.95, (k.churn * k.adoptionRate) / k.holdingRate),
+  }, hr);
+  for (const l of gl) {
+    const own = [...spells[l.index]].sort((x, y) => x.start - y.start || x.product - y.product);
+    for (const spell of own) {
+      const id = PRODUCT_IDS[spell.product];
+      if (spell.end === undefined) {
+        l.holdings.add(id);
+        l.heldIndex.push(spell.product);
+      }
+      const written = c.holdings.row([l.id, id, addDays(start, spell.start), spell.end === undefined ? '' : addDays(start, spell.end)]);
+      if (written) await written;
+    }
+    if (l.brokenHolding) {
+      c.inj.count(c.holdings, 'holdings', l.brokenHolding);
+      await c.holdings.row([l.id, l.brokenHolding === 'unknown_product' ? 'GOLD_PLAN' : 'DATA_XL', l.brokenHolding === 'bad_date' ? '2025-13-45' : '2025-01-01', '']);
+    }
+  }
+}
+
+/**
+ * For every product a line does not hold at the end of the window: its 90-day adoption probability and a draw
+ * (adoption_truth.csv); and for every product, its fit, whether held, and whether a likely next adoption (products_truth.csv).
+ */
+async function writeAdoption(gl: GenLine[], accountId: string, sink: CsvSink, products: CsvSink, k: ScenarioKnobs, ar: Rng, start: string): Promise<void> {
   const holders: Record<string, number> = {};
   for (const l of gl) for (const id of l.holdings) holders[id] = (holders[id] ?? 0) + 1;
   const startMs = Date.parse(start + 'T00:00:00Z');
@@ -346,10 +458,11 @@ async function writeAdoption(gl: GenLine[], accountId: string, sink: CsvSink, k:
       lineAgeYears: (startMs - Date.parse(l.activation + 'T00:00:00Z')) / (365.25 * 86400000),
       newLine: l.activatedDay > 0, holds: l.holdings, neighbourShare, accountShare,
     };
-    for (const { product_id: id } of DEFAULT_PRODUCTS) {
-      if (l.holdings.has(id)) continue;
-      const p = adoptionProbability(id, x, k.adoptionRate);
-      await sink.row([l.id, accountId, id, p.toFixed(4), ar() < p ? 1 : 0, neighbourShare[id].toFixed(4)]);
+    for (const [j, { product_id: id }] of DEFAULT_PRODUCTS.entries()) {
+      const holds = l.holdings.has(id);
+      const p = holds ? 0 : adoptionProbability(id, x, k.adoptionRate);
+      if (!holds) await sink.row([l.id, accountId, id, p.toFixed(4), ar() < p ? 1 : 0, neighbourShare[id].toFixed(4)]);
+      await products.row([l.id, accountId, id, l.fit[j].toFixed(4), holds ? 1 : 0, !holds && p >= LIKELY_NEXT ? 1 : 0]);
     }
   }
 }
@@ -463,7 +576,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         holiday: new Array(days).fill(false), idle: new Array(days).fill(false), companion: [], activatedDay: 0,
         traveller: false, mover, barely, privateContacts: [], privateIntl: [],
         tier: 'mid', device: '', fee: 0, activation: '', stats: newStats(),
-        heldIndex: [], tieWeight: 0, holderTies: new Int32Array(DEFAULT_PRODUCTS.length),
+        heldIndex: [], tieWeight: 0, holderTies: new Int32Array(DEFAULT_PRODUCTS.length), fit: [],
       };
       // Staff of the other personas who travel on business too (frequent_travel).
       if (persona !== 'executive' && persona !== 'international' && !barely && xr() < k.travellers) {
@@ -569,20 +682,8 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       Object.assign(l, { tier, device, fee: plan[1], activation });
       await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', plan[1], activation, tier, device, `CC-${100 + l.team}`, 'active']);
       const fit = productFit(l);
-      for (const [j, product] of DEFAULT_PRODUCTS.entries()) {
-        const prob = sigmoid(-2 + 2.2 * fit[product.product_id]);
-        const holds = rng() < Math.min(1, prob * 0.6 * k.holdingRate);
-        if (holds) {
-          l.holdings.add(product.product_id);
-          l.heldIndex.push(j);
-          const since = addDays(start, -int(rng, 30, 900));
-          await holdings.row([l.id, product.product_id, newLine ? activation : since, '']);
-        } else if (rng() < 0.03) {
-          const row = [l.id, product.product_id, addDays(start, -int(rng, 400, 900)), addDays(start, -int(rng, 10, 300))];
-          if (!newLine) await holdings.row(row);
-        }
-        await truthProducts.row([l.id, accountId, product.product_id, prob.toFixed(4), holds ? 1 : 0, !holds && prob >= 0.5 ? 1 : 0]);
-      }
+      l.fit = DEFAULT_PRODUCTS.map((product) => sigmoid(-2 + 2.2 * fit[product.product_id]));
+      skipStaticHoldings(rng, l.fit, k.holdingRate);
       await truthLines.row([l.id, accountId, l.persona, l.team, l.hub, l.hub ? 1 : 0, l.bridgeTeam >= 0 ? 1 : 0, ...scenarioTruth(l)]);
       if (inj.due(10)) {
         const kind = inj.kind(['duplicate', 'unknown_account', 'unknown_enum', 'negative_number'] as const);
@@ -593,12 +694,11 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         else if (kind === 'unknown_enum') await lines.row([fake, accountId, 'BIZ_M', 'credit', 25, activation, 'mid', 'smartphone', '', 'active']);
         else await lines.row([fake, accountId, 'BIZ_M', 'postpaid', -25, activation, 'mid', 'smartphone', '', 'active']);
       }
-      if (inj.due(10)) {
-        const kind = inj.kind(['unknown_product', 'bad_date'] as const);
-        inj.count(holdings, 'holdings', kind);
-        await holdings.row([l.id, kind === 'unknown_product' ? 'GOLD_PLAN' : 'DATA_XL', kind === 'bad_date' ? '2025-13-45' : '2025-01-01', '']);
-      }
+      // Drawn here, in the injector's order as before; written after the line's holdings below.
+      if (inj.due(10)) l.brokenHolding = inj.kind(['unknown_product', 'bad_date'] as const);
     }
+
+    await plantHoldings(gl, teams, leads, { seed, account: a, accountId, start, days, k, holdings, inj });
 
     // Decision makers at the account.
     const nContacts = int(rng, 1, 4);
@@ -613,18 +713,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     }
 
     // Usage: each line's own calls, SMS and data, with both ends of internal calls.
-    const colleagues = (l: GenLine): GenLine => {
-      const r = rng();
-      if (l.bridgeTeam >= 0 && r < 0.5) return pick(rng, teams[l.bridgeTeam]);
-      const team = teams[l.team];
-      if (r < 0.85 && team.length > 1) {
-        const lead = leads[l.team];
-        if (lead !== l && rng() < 0.35) return lead;
-        return pick(rng, team);
-      }
-      if (r < 0.97) return pick(rng, leads);
-      return pick(rng, gl);
-    };
+    const colleagues = (l: GenLine): GenLine => pickColleague(l, teams, leads, gl, rng);
     // Rows are written synchronously and backpressure is awaited once per line and day:
     // an await per row cost a tenth of the generation time in microtasks.
     let backpressure: Promise<void> | void;
@@ -842,7 +931,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       }
     }
 
-    await writeAdoption(gl, accountId, truthAdoption, k, ar, start);
+    await writeAdoption(gl, accountId, truthAdoption, truthProducts, k, ar, start);
     options.onAccount?.(a + 1, nAccounts);
   }
 

@@ -41,10 +41,16 @@ export interface ScenarioKnobs {
   international: number;
   /** Persona mix per industry: `default` or `shifted` (see INDUSTRY_MIXES). */
   industryMix: keyof typeof INDUSTRY_MIXES;
-  /** Multiplies the chance that a line holds a product that fits it (product prevalence). */
+  /** Multiplies product prevalence: the seed holdings, and how long holders keep a product (churn divided by it). */
   holdingRate: number;
-  /** Multiplies the odds of adopting a product in the 90 days after the window. */
+  /** Multiplies the odds of adopting a product in every 90-day period, before the window (the holdings' history) and after it. */
   adoptionRate: number;
+  /** 90-day periods of holdings history run before the window. */
+  historyPeriods: number;
+  /** Chance, as a share of a product's fit, that a line holds it at the start of the history or gets it in its bundle at activation. */
+  seedShare: number;
+  /** Hazard per 90-day period that a holder ends a holding (times adoptionRate / holdingRate, so prevalence moves with holdingRate). */
+  churn: number;
   /** Share of lines whose behaviour blends their persona with a second one. */
   blendShare: number;
   /** Weight of the second persona in a blended line, [min, max] (below 0.5: the planted persona dominates). */
@@ -80,6 +86,9 @@ export const DEFAULT_KNOBS: Readonly<ScenarioKnobs> = Object.freeze({
   industryMix: 'default',
   holdingRate: 1,
   adoptionRate: 1,
+  historyPeriods: 8,
+  seedShare: 0.1,
+  churn: 0.35,
   blendShare: 0,
   blendWeight: [0.2, 0.45],
   holidayAbroad: 0,
@@ -166,7 +175,8 @@ export function resolveScenario(name = 'default', overrides: Partial<ScenarioKno
     if (!ok) throw new SoOError('generate', `knob ${key} must be ${want}, got ${JSON.stringify(knobs[key])}`);
   };
   for (const key of ['usage', 'dataVolume', 'travel', 'evening', 'international', 'holdingRate', 'adoptionRate'] as const) check(knobs[key] > 0, key, 'a number above 0');
-  for (const key of ['travellers', 'travellerRoaming', 'tripInternal', 'teamTrips', 'blendShare', 'holidayAbroad', 'privateIntl', 'midWindowActivation', 'idle', 'moverFewOutsiders', 'barelyUsed'] as const) {
+  check(Number.isInteger(knobs.historyPeriods) && knobs.historyPeriods >= 1 && knobs.historyPeriods <= 40, 'historyPeriods', 'whole periods from 1 to 40');
+  for (const key of ['seedShare', 'churn', 'travellers', 'travellerRoaming', 'tripInternal', 'teamTrips', 'blendShare', 'holidayAbroad', 'privateIntl', 'midWindowActivation', 'idle', 'moverFewOutsiders', 'barelyUsed'] as const) {
     check(knobs[key] >= 0 && knobs[key] <= 1, key, 'a share from 0 to 1');
   }
   for (const key of ['tripDays', 'idleDays'] as const) check(Number.isInteger(knobs[key][0]) && knobs[key][0] >= 1 && knobs[key][0] <= knobs[key][1], key, 'whole days MIN:MAX with 1 <= MIN <= MAX');
