@@ -151,6 +151,8 @@ describe('simulateOutcome', () => {
       expect(p1.expected_measured).toBeCloseTo(0.14, 10);
       expect(p1.overlap_units).toBe(20);
       expect(p1.note).toMatch(/estimates is 0\.14, not the planted 0\.2/);
+      // The note states the rule measurement applies to a product campaign.
+      expect(p1.note).toMatch(/measurement counts the responses of the kind about HOME_FIBER or naming no product\)/);
     }
   });
 
