@@ -81,6 +81,9 @@ export const DATASETS = {
     text('response_id'), date('date'), text('account_id'), text('contact_id'), text('line_id'), text('campaign_id'),
     oneOf('channel', MEDIA), oneOf('response', RESPONSES), text('product_id'), num('value', true),
   ], undefined, { internal: true }),
+  holding_spells: table('intermediate/holding_spells.csv', 'Every dated holding of the lines in scope, ended ones too: when each line took up and gave up each product', [
+    text('line_id'), text('product_id'), date('start_date'), date('end_date', true),
+  ], undefined, { internal: true }),
   mart: table('mart/employee_mart.csv', 'Step 1: one row per line, behavioural features (see the dictionary)',
     FEATURES.map(({ name, type, values }) => ({ name, type, values, nullable: name === 'recharge_channel' })), ['line_id'], { internal: true }),
   window: { kind: 'json', path: 'mart/window.json', description: 'The observation window: first and last day (local dates) and its length in days' },

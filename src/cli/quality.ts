@@ -28,8 +28,8 @@ runMain(async () => {
     await runPipeline({ data, out, config, until: values.until ?? 'offers', log: () => undefined });
     const q = runQuality(out, data);
     const f = (v: number) => v.toFixed(3);
-    rows.push(`| ${scenario} | ${q.lines} | ${f(q.persona_ari)} | ${f(q.cluster_ari)} | ${f(q.mean_auc)} | ${f(q.oracle_auc)} | ${f(q.auc_bar)} | ${f(q.brier)} | ${f(q.brier_base_rate)} | ${f(q.calibration_error)} |`);
+    rows.push(`| ${scenario} | ${q.lines} | ${f(q.persona_ari)} | ${f(q.cluster_ari)} | ${f(q.mean_auc)} (${q.products_judged}) | ${f(q.oracle_auc)} | ${f(q.auc_bar)} | ${f(q.mean_auc_all)} / ${f(q.oracle_auc_all)} | ${f(q.brier)} | ${f(q.brier_base_rate)} | ${f(q.calibration_error)} |`);
     process.stderr.write(`[quality] ${rows.at(-1)}\n`);
   }
-  process.stdout.write(`| scenario | lines | persona ARI | cluster ARI | mean AUC | oracle AUC | AUC bar | Brier | Brier of the base rate | calibration error |\n|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+  process.stdout.write(`| scenario | lines | persona ARI | cluster ARI | mean AUC (products judged) | oracle AUC | AUC bar | every product: AUC / oracle | Brier | Brier of the base rate | calibration error |\n|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
 });

@@ -86,6 +86,8 @@ export function usageSql(cfg: MartParams): string {
       ${ownShare('internal')} AS own_internal_share,
       ${share(`counterpart_network = 'international' AND NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe}`)} AS international_business_share,
       ${share(`counterpart_network = 'international' AND NOT (NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe})`)} AS international_private_share,
+      count(*) FILTER (comm AND counterpart_network = 'international' AND NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe}) AS international_business_comms,
+      count(*) FILTER (comm AND counterpart_network = 'international' AND NOT (NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe})) AS international_private_comms,
       count(DISTINCT start_time_local_date) AS active_days,
       count(DISTINCT counterpart) FILTER (comm) AS distinct_counterparts,
       count(DISTINCT counterpart) FILTER (comm AND internal) AS distinct_internal_counterparts,
@@ -146,6 +148,9 @@ export const MART_SQL = `
          coalesce(u.sms_count / nullif(u.active_days, 0), 0) AS sms_per_active_day,
          coalesce(u.data_mb / nullif(u.active_days, 0), 0) AS data_mb_per_active_day,
          coalesce(CAST(u.roaming_days AS DOUBLE) / nullif(u.active_days, 0), 0) AS roaming_day_share,
+         coalesce(u.roaming_days - u.roaming_days_with_colleagues, 0) AS roaming_days_without_colleagues,
+         coalesce(u.international_business_comms / nullif(u.active_days, 0), 0) AS international_business_per_active_day,
+         coalesce(u.international_private_comms / nullif(u.active_days, 0), 0) AS international_private_per_active_day,
          coalesce(t.recharge_count, 0) AS recharge_count, coalesce(t.recharge_amount, 0) AS recharge_amount,
          coalesce(t.recharge_channel, '') AS recharge_channel
   FROM pilot_lines l CROSS JOIN window_days w
@@ -172,10 +177,17 @@ export const ACTIVE_HOLDINGS_SQL = `
   WHERE h.end_date IS NULL OR h.end_date > (SELECT last_day FROM observation_window)
   GROUP BY h.line_id, h.product_id ORDER BY ALL`;
 
+/** Every holding spell of the lines in scope, ended ones too: the adoption history propensities are scaled on. */
+export const HOLDING_SPELLS_SQL = `
+  SELECT h.line_id, h.product_id, h.start_date, h.end_date FROM holdings h JOIN pilot_lines USING (line_id)
+  WHERE h.start_date IS NOT NULL
+  GROUP BY ALL ORDER BY ALL`;
+
 export interface MartResult {
   mart: ColumnTable;
   edges: ColumnTable;
   holdings: ColumnTable;
+  spells: ColumnTable;
 }
 
 /**
@@ -199,5 +211,6 @@ export async function buildMart(db: Db, params: MartParams, onProgress?: (percen
   const mart = await queryTable(db, MART_SQL);
   const edges = await queryTable(db, EDGES_SQL);
   const holdings = await queryTable(db, ACTIVE_HOLDINGS_SQL);
-  return { mart, edges, holdings };
+  const spells = await queryTable(db, HOLDING_SPELLS_SQL);
+  return { mart, edges, holdings, spells };
 }

@@ -28,7 +28,7 @@ export const martStep: StepDef<MartParams> = {
   section: () => import('./section.js'),
   inputs: ['inputs'],
   requires: ['accounts', 'lines', 'events'],
-  outputs: ['mart', 'window', 'dictionary', 'edges', 'accounts', 'contacts', 'products', 'holdings', 'responses'],
+  outputs: ['mart', 'window', 'dictionary', 'edges', 'accounts', 'contacts', 'products', 'holdings', 'holding_spells', 'responses'],
   defaults: { accounts: [], business_hours_start: 8, business_hours_end: 18, evening_start: 20, window_start: '', window_end: '' },
   validate(p, check) {
     check(p.business_hours_start < p.business_hours_end, 'business_hours_start', 'must be before business_hours_end');
@@ -46,7 +46,7 @@ export const martStep: StepDef<MartParams> = {
     const dir = inputs.inputs as string;
     for (const name of LOAD_ORDER) await run(db, `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet(${lit(inputPath(dir, name))})`);
     const bar = ctx.progress('mart');
-    const { mart, edges, holdings } = await buildMart(db, p, (x) => bar.percent(x));
+    const { mart, edges, holdings, spells } = await buildMart(db, p, (x) => bar.percent(x));
     bar.clear();
     if (!mart.numRows()) ctx.warn(`no lines in scope${p.accounts.length ? ` (mart.accounts: ${p.accounts.join(', ')})` : ''}: every later table is empty`);
     const inScope = 'account_id IN (SELECT account_id FROM pilot_lines)';
@@ -56,6 +56,7 @@ export const martStep: StepDef<MartParams> = {
       mart,
       edges,
       holdings,
+      holding_spells: spells,
       dictionary: aq.from(FEATURES.map(({ name, unit, definition }) => ({ name, unit, definition }))),
       products: await queryTable(db, `SELECT ${columnsOf('products')} FROM products ORDER BY product_id`),
       accounts: await queryTable(db, `SELECT ${columnsOf('accounts')} FROM accounts WHERE ${inScope} ORDER BY account_id`),

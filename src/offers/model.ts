@@ -11,10 +11,12 @@
  * each offer gives.
  *
  * Scale: what holding a product looks like is not how often lines take it up. Where holdings carry start
- * dates, the lines that took the product up in the last `adoption_days` before the window's end, among those
- * that did not hold it then, are the adoption evidence: with enough of them the score is recalibrated on
- * them (Platt 1999: a logistic of the score's log-odds), with fewer its mean is set to their rate; without
- * start dates it is set to `prior_adoption_rate`, and the run says so.
+ * dates, the history says: over the last `adoption_days` before the latest start in the holdings (the date the
+ * holdings are known to, at most the window's end), the lines that did not hold the product at its beginning
+ * (no spell, ended ones included, covering that day) are at risk, and those that took it up in the period are
+ * the adopters. With enough of them the score is recalibrated on them (Platt 1999: a logistic of the score's
+ * log-odds), with fewer its mean is set to their rate; without start dates it is set to
+ * `prior_adoption_rate`, and the run says so.
  *
  * A product with too few holders to learn from is ranked by its behaviour rule (products.ts: drivers, and
  * `needs` so that no line without a use for it is offered it), scaled the same way; without a rule it is
@@ -40,6 +42,8 @@ export interface ModelOptions {
   fit_sample: number;
   /** Days before the window's end in which a start counts as adoption; also the period propensities are for. */
   adoption_days: number;
+  /** Periods of `adoption_days` before the history's end the adoption model learns from (1: only the last). */
+  history_periods: number;
   /** Below this many recent adopters only the mean is calibrated (Platt needs more). */
   min_adopters: number;
   /** The 90-day adoption rate assumed when holdings carry no start dates. */
@@ -106,24 +110,53 @@ export function baseDesign(mart: ColumnTable, features: readonly string[]): Desi
   };
 }
 
-export interface Holdings {
-  /** product -> lines that hold it. */
-  holders: Map<string, Set<string>>;
-  /** product -> line -> start date (when given). */
-  since: Map<string, Map<string, string>>;
+export interface Spell {
+  start: string;
+  end: string | null;
 }
 
-export function readHoldings(holdings: ColumnTable): Holdings {
+export interface Holdings {
+  /** product -> lines that hold it at the end of the window. */
+  holders: Map<string, Set<string>>;
+  /** product -> line -> its dated spells, ended ones too. */
+  spells: Map<string, Map<string, Spell[]>>;
+  /** The latest start date in the history: the day the holdings are known to. */
+  knownTo: string;
+}
+
+/** Current holdings, and the dated history when the pilot gives one (spells). */
+export function readHoldings(holdings: ColumnTable, history?: ColumnTable): Holdings {
   const holders = new Map<string, Set<string>>();
-  const since = new Map<string, Map<string, string>>();
+  const spells = new Map<string, Map<string, Spell[]>>();
   const lines = holdings.array('line_id') as string[];
   const products = holdings.array('product_id') as string[];
-  const starts = holdings.array('start_date') as (string | null)[];
-  for (let k = 0; k < holdings.numRows(); k++) {
-    (holders.get(products[k]) ?? holders.set(products[k], new Set()).get(products[k])!).add(lines[k]);
-    if (starts[k]) (since.get(products[k]) ?? since.set(products[k], new Map()).get(products[k])!).set(lines[k], starts[k]!);
+  for (let k = 0; k < holdings.numRows(); k++) (holders.get(products[k]) ?? holders.set(products[k], new Set()).get(products[k])!).add(lines[k]);
+  let knownTo = '';
+  if (history?.numRows()) {
+    const hl = history.array('line_id') as string[];
+    const hp = history.array('product_id') as string[];
+    const hs = history.array('start_date') as string[];
+    const he = history.array('end_date') as (string | null)[];
+    for (let k = 0; k < history.numRows(); k++) {
+      const byLine = spells.get(hp[k]) ?? spells.set(hp[k], new Map()).get(hp[k])!;
+      (byLine.get(hl[k]) ?? byLine.set(hl[k], []).get(hl[k])!).push({ start: hs[k], end: he[k] || null });
+      if (hs[k] > knownTo) knownTo = hs[k];
+    }
   }
-  return { holders, since };
+  return { holders, spells, knownTo };
+}
+
+/**
+ * The adoption evidence of one product over the `days` before `to`: per line, null when it held the product
+ * at the period's start (not at risk), 1 when it took it up in the period, 0 otherwise.
+ */
+export function recentAdoption(lineIds: readonly string[], spells: ReadonlyMap<string, Spell[]> | undefined, to: string, days: number): (0 | 1 | null)[] {
+  const from = daysBefore(to, days);
+  return lineIds.map((l) => {
+    const own = spells?.get(l) ?? [];
+    if (own.some((s) => s.start <= from && (!s.end || s.end > from))) return null;
+    return own.some((s) => s.start > from && s.start <= to) ? 1 : 0;
+  });
 }
 
 /** Per line, the share of its call weight with colleagues that goes to holders of the product (0 without ties). */
@@ -189,7 +222,15 @@ function sampleRows(count: number, n: number, seed: number): number[] {
  * One product's model. `design` is the shared base; the product adds the neighbour and account shares of its
  * holders and the other products held. `windowEnd` dates the adoption evidence ('' when unknown).
  */
-export function productModel(product: Product, design: Design, extra: { neighbour: number[]; account: number[]; held: [string, number[]][] }, mart: ColumnTable, holdings: Holdings, windowEnd: string, o: ModelOptions): ProductModel {
+export interface ProductExtra {
+  neighbour: number[];
+  account: number[];
+  held: [string, number[]][];
+  /** Neighbour and account shares as they were when only `holders` held the product (the start of the evidence period). */
+  sharesAt(holders: ReadonlySet<string>): { neighbour: number[]; account: number[] };
+}
+
+export function productModel(product: Product, design: Design, extra: ProductExtra, mart: ColumnTable, holdings: Holdings, windowEnd: string, o: ModelOptions): ProductModel {
   const id = product.product_id;
   const holders = holdings.holders.get(id) ?? new Set<string>();
   const n = design.lineIds.length;
@@ -198,13 +239,13 @@ export function productModel(product: Product, design: Design, extra: { neighbou
   const names = [...design.names, NEIGHBOUR, ACCOUNT, ...extra.held.map(([p]) => holdsColumn(p))];
   const x = design.base.map((row, i) => [...row, Math.sqrt(extra.neighbour[i]), extra.account[i], ...extra.held.map(([, v]) => v[i])]);
 
-  // Adoption evidence: who took the product up in the last adoption_days, among those who did not hold it then.
-  const starts = holdings.since.get(id);
-  const cutoff = windowEnd ? daysBefore(windowEnd, o.adoption_days) : '';
-  const recent: number[] = starts && cutoff ? design.lineIds.map((l) => (starts.get(l) !== undefined && starts.get(l)! > cutoff ? 1 : 0)) : [];
-  const atRisk = recent.length ? design.lineIds.map((_, i) => i).filter((i) => !labels[i] || recent[i]) : [];
+  // Adoption evidence: who took the product up in the last adoption_days of the history, among those at risk.
+  const to = holdings.knownTo && windowEnd && holdings.knownTo > windowEnd ? windowEnd : holdings.knownTo;
+  const evidence = to ? recentAdoption(design.lineIds, holdings.spells.get(id), to, o.adoption_days) : [];
+  const atRisk = evidence.map((e, i) => (e === null ? -1 : i)).filter((i) => i >= 0);
+  const recent = evidence.map((e) => e ?? 0);
   const recentCount = recent.reduce((a: number, b: number) => a + b, 0);
-  const datedHolders = starts ? starts.size : 0;
+  const dated = Boolean(to) && (holdings.spells.get(id)?.size ?? 0) > 0;
 
   let logits: number[];
   let model: ModelKind;
@@ -213,14 +254,45 @@ export function productModel(product: Product, design: Design, extra: { neighbou
   let drivers: (i: number) => [string, number][];
   let note = '';
   if (holderCount >= o.min_holders && n - holderCount >= o.min_holders) {
-    const rows = sampleRows(n, o.fit_sample, deriveSeed(o.seed, 'offers', id));
-    const xs = rows.map((i) => x[i]);
-    const ys = rows.map((i) => labels[i]);
-    const scale = rows.length / 1000;
-    const best = crossValidatedL2(xs, ys, { candidates: o.l2_candidates.map((c) => c * scale), folds: o.folds, iterations: o.iterations, seed: deriveSeed(o.seed, 'cv', id) });
-    const fitted: LogisticModel = fitLogistic(xs, ys, { l2: best.l2, iterations: o.iterations });
-    l2 = best.l2;
-    cv = best.logLoss;
+    // Two views of who takes the product: lines that hold it now (many), and lines that took it up in the last
+    // period among those at risk (the very event, but fewer). Each model is fitted with its own penalty; their
+    // log-odds are averaged, which lowers the variance of either alone.
+    const fit = (pool: number[], label: (i: number) => number, tag: string) => {
+      const rows = sampleRows(pool.length, o.fit_sample, deriveSeed(o.seed, 'offers', id, tag)).map((k) => pool[k]);
+      const xs = rows.map((i) => x[i]);
+      const ys = rows.map(label);
+      const best = crossValidatedL2(xs, ys, { candidates: o.l2_candidates.map((c) => (c * rows.length) / 1000), folds: o.folds, iterations: o.iterations, seed: deriveSeed(o.seed, 'cv', id, tag) });
+      return { model: fitLogistic(xs, ys, { l2: best.l2, iterations: o.iterations }), best };
+    };
+    const holding = fit(Array.from({ length: n }, (_, i) => i), (i) => labels[i], 'holding');
+    // The adoption model learns from the last `history_periods` periods of the history, each row a line at risk
+    // at a period's start, seen with its colleagues as they were then (who held then is what spread), labelled
+    // by whether it took the product up in that period.
+    let adopting: ReturnType<typeof fit> | undefined;
+    const xs: number[][] = [];
+    const ys: number[] = [];
+    const k = design.names.length;
+    for (let period = 0; period < o.history_periods && to; period++) {
+      const end = daysBefore(to, period * o.adoption_days);
+      const from = daysBefore(end, o.adoption_days);
+      const ev = recentAdoption(design.lineIds, holdings.spells.get(id), end, o.adoption_days);
+      const heldThen = new Set(design.lineIds.filter((l) => (holdings.spells.get(id)?.get(l) ?? []).some((sp) => sp.start <= from && (!sp.end || sp.end > from))));
+      const then = extra.sharesAt(heldThen);
+      ev.forEach((e, i) => {
+        if (e === null) return;
+        xs.push([...x[i].slice(0, k), Math.sqrt(then.neighbour[i]), then.account[i], ...x[i].slice(k + 2)]);
+        ys.push(e);
+      });
+    }
+    if (ys.reduce((a, b) => a + b, 0) >= o.min_adopters) {
+      const rows = sampleRows(xs.length, o.fit_sample, deriveSeed(o.seed, 'offers', id, 'adoption'));
+      const best = crossValidatedL2(rows.map((i) => xs[i]), rows.map((i) => ys[i]), { candidates: o.l2_candidates.map((c) => (c * rows.length) / 1000), folds: o.folds, iterations: o.iterations, seed: deriveSeed(o.seed, 'cv', id, 'adoption') });
+      adopting = { model: fitLogistic(rows.map((i) => xs[i]), rows.map((i) => ys[i]), { l2: best.l2, iterations: o.iterations }), best };
+    }
+    const models = adopting ? [holding.model, adopting.model] : [holding.model];
+    const fitted: LogisticModel = { weights: holding.model.weights.map((_, j) => models.reduce((a, m) => a + m.weights[j], 0) / models.length), iterations: 0 };
+    l2 = holding.best.l2;
+    cv = holding.best.logLoss;
     model = 'logistic';
     logits = x.map((row) => logit(predictLogistic(fitted, row)));
     drivers = (i) => names.map((f, j) => [f, fitted.weights[j + 1] * x[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
@@ -255,7 +327,7 @@ export function productModel(product: Product, design: Design, extra: { neighbou
     rate = recentCount / atRisk.length;
     scale = 'platt on recent adopters';
   } else {
-    if (recent.length && datedHolders >= o.min_holders) {
+    if (dated) {
       rate = (recentCount + 0.5) / (atRisk.length + 1);
       scale = 'rate of recent adopters';
     } else {

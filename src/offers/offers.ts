@@ -57,6 +57,8 @@ export interface PropensityInputs {
   products: ColumnTable;
   /** Active holdings: line_id, product_id, start_date. */
   holdings: ColumnTable;
+  /** Every dated holding spell, ended ones too: the adoption history. */
+  spells?: ColumnTable;
   ties: ColumnTable;
   /** The observation window's last day ('' when unknown). */
   windowEnd: string;
@@ -84,7 +86,7 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
   const ids = lines.map((l) => l.line_id as string);
   const catalog = catalogOf(inputs.products);
   const byProduct = new Map(catalog.map((p) => [p.product_id, p]));
-  const holdings = readHoldings(inputs.holdings);
+  const holdings = readHoldings(inputs.holdings, inputs.spells);
   const heldBy = new Map<string, Set<string>>();
   for (const [product, owners] of holdings.holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
   const design = baseDesign(mart, cfg.features);
@@ -99,6 +101,7 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
       neighbour,
       account: accountShares(ids, design.accountIds, owners),
       held: others.map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
+      sharesAt: (then) => ({ neighbour: neighbourShares(ids, inputs.ties, then), account: accountShares(ids, design.accountIds, then) }),
     }, mart, holdings, inputs.windowEnd, { ...cfg, seed });
     models.push(m);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';

@@ -10,14 +10,15 @@ const windowEnd = (w: unknown) => String((w as { last_day?: string | null }).las
 export const propensitiesStep: StepDef<PropensityParams> = {
   name: 'propensities',
   summary: 'the probability of each line adopting each product in the 90 days after the window, with its reason',
-  inputs: ['window', 'mart', 'products', 'holdings', 'ties'],
+  inputs: ['window', 'mart', 'products', 'holdings', 'holding_spells', 'ties'],
   outputs: ['propensities', 'product_models'],
   defaults: {
     features: [
       'voice_out_per_active_day', 'sms_per_active_day', 'data_mb_per_active_day', 'active_day_share',
       'international_business_share', 'international_private_share', 'own_internal_share', 'own_off_hours_share',
-      'evening_night_share', 'weekend_share', 'distinct_cells', 'mobility_radius_km', 'roaming_days_with_colleagues',
-      'roaming_days', 'distinct_external_counterparts', 'new_line', 'line_age_years',
+      'evening_night_share', 'weekend_share', 'business_hours_share', 'distinct_cells', 'mobility_radius_km', 'roaming_days_with_colleagues',
+      'roaming_days_without_colleagues', 'distinct_external_counterparts', 'international_business_per_active_day', 'international_private_per_active_day',
+      'new_line', 'line_age_years',
     ],
     min_holders: 10,
     l2_candidates: [0.3, 3, 30, 300],
@@ -25,6 +26,7 @@ export const propensitiesStep: StepDef<PropensityParams> = {
     iterations: 30,
     fit_sample: 20000,
     adoption_days: 90,
+    history_periods: 3,
     min_adopters: 20,
     prior_adoption_rate: 0.05,
   },
@@ -34,10 +36,11 @@ export const propensitiesStep: StepDef<PropensityParams> = {
     check(Number.isInteger(p.folds) && p.folds >= 2, 'folds', 'must be a whole number >= 2');
     check(p.prior_adoption_rate > 0 && p.prior_adoption_rate < 1, 'prior_adoption_rate', 'must be between 0 and 1');
     check(Number.isInteger(p.adoption_days) && p.adoption_days >= 1, 'adoption_days', 'must be a whole number >= 1');
+    check(Number.isInteger(p.history_periods) && p.history_periods >= 1, 'history_periods', 'must be a whole number >= 1');
   },
   run(inputs, p, ctx) {
-    const t = (name: 'mart' | 'products' | 'holdings' | 'ties') => inputs[name] as ColumnTable;
-    const result = computePropensities({ mart: t('mart'), products: t('products'), holdings: t('holdings'), ties: t('ties'), windowEnd: windowEnd(inputs.window) }, p, ctx.seed);
+    const t = (name: 'mart' | 'products' | 'holdings' | 'holding_spells' | 'ties') => inputs[name] as ColumnTable;
+    const result = computePropensities({ mart: t('mart'), products: t('products'), holdings: t('holdings'), spells: t('holding_spells'), ties: t('ties'), windowEnd: windowEnd(inputs.window) }, p, ctx.seed);
     const models = result.models.objects() as { product_id: string; model: string; scale: string; note: string }[];
     const rules = models.filter((m) => m.model !== 'logistic');
     if (rules.length) ctx.log(`[propensities] ${rules.map((m) => `${m.product_id}: ${m.note}`).join('; ')}`);

@@ -46,7 +46,7 @@ export interface PipelineOptions {
 }
 
 export interface StepRecord {
-  status: 'pending' | 'ran' | 'kept' | 'removed';
+  status: 'pending' | 'ran' | 'kept' | 'removed' | 'left out';
   seconds?: number;
   /** The step's config section as it ran. */
   config?: unknown;
@@ -338,7 +338,6 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
 /** Runs the prepared plan: removes what it makes stale, runs each step, keeps run.json current. */
 async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
   const { config, out } = options;
-  for (const step of leftOut) log(`[${step.name}] left out: nothing to do on this pilot (${step.summary})`);
   const files = runFiles(out);
   const manifest: Manifest = {
     completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
@@ -349,7 +348,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
   for (const step of STEPS) {
     const previous = before?.steps?.[step.name];
     if (plan.includes(step)) manifest.steps[step.name] = { status: 'pending' };
-    else if (!stale.includes(step) && previous && previous.status !== 'pending' && previous.status !== 'removed') {
+    else if (!stale.includes(step) && !leftOut.includes(step) && previous && ['ran', 'kept'].includes(previous.status)) {
       manifest.steps[step.name] = { ...previous, status: 'kept' };
       for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.outputs[outputKey(name)] = before.outputs[outputKey(name)];
       if (previous.config !== undefined && JSON.stringify(previous.config) !== JSON.stringify(config[step.name as SectionName])) {
@@ -359,9 +358,10 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
   }
   for (const step of [...plan, ...stale]) removeOutputs(out, step);
   for (const step of stale) {
-    manifest.steps[step.name] = { status: 'removed' };
+    manifest.steps[step.name] = { status: leftOut.includes(step) ? 'left out' : 'removed' };
     for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.removed_stale.push(outputKey(name));
   }
+  for (const step of leftOut) manifest.steps[step.name] ??= { status: 'left out' };
   for (const w of manifest.warnings) log(`[pipeline] warning: ${w}`);
   if (manifest.removed_stale.length) log(`[pipeline] removed outputs made stale by this run: ${manifest.removed_stale.join(', ')}`);
   const save = () => {
@@ -370,6 +370,8 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
     writeText(files.manifest, JSON.stringify(manifest, null, 2) + '\n');
   };
   save();
+  // Said once run.json is written: a run the output folder stops says only that.
+  for (const step of leftOut) log(`[${step.name}] left out: nothing to do on this pilot (${step.summary})`);
 
   const memory = new Map<DatasetName, Data>();
   const key = pseudonymKey(config.pseudonym_key);

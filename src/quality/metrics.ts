@@ -7,7 +7,9 @@
  *   run's persona, and its k-means cluster.
  * - Offers: per product, the area under the ROC curve of the run's propensity over the lines that do not
  *   hold the product (they are the ones that can adopt), against adoption; the oracle ranks by the planted
- *   adoption probability; mean over products with adopters and non-adopters.
+ *   adoption probability. The mean is over products with at least MIN_ADOPTERS adopters (and as many
+ *   non-adopters): with fewer, a product's AUC has a standard error above 0.06 (Hanley & McNeil 1982) and
+ *   says more about the draw than the model. The mean over every product is reported beside it.
  * - Calibration: the Brier score of the propensities against adoption, the Brier score of the base rate
  *   (a model that knows only how many adopt), and the expected calibration error over ten equal-count bins.
  */
@@ -79,13 +81,21 @@ export interface ProductQuality {
   adoption_rate: number;
 }
 
+/** Fewest adopters (and non-adopters) a product needs for its AUC to count in the mean. */
+export const MIN_ADOPTERS = 20;
+
 export interface RunQuality {
   lines: number;
   persona_ari: number;
   cluster_ari: number;
-  /** Mean over products with adopters and non-adopters. */
+  /** Mean over products with at least MIN_ADOPTERS adopters and non-adopters. */
   mean_auc: number;
   oracle_auc: number;
+  /** The same over every product with an adopter and a non-adopter. */
+  mean_auc_all: number;
+  oracle_auc_all: number;
+  /** Products in mean_auc. */
+  products_judged: number;
   /** The bar of issue 10: 0.5 + 0.75 (oracle − 0.5). */
   auc_bar: number;
   brier: number;
@@ -140,11 +150,13 @@ export function runQuality(out: string, data: string): RunQuality {
     });
   }
   const ranked = products.filter((p) => Number.isFinite(p.auc) && Number.isFinite(p.oracle_auc));
+  const judged = ranked.filter((p) => p.adopters >= MIN_ADOPTERS && p.non_holders - p.adopters >= MIN_ADOPTERS);
   const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
-  const meanAuc = mean(ranked.map((p) => p.auc));
-  const oracle = mean(ranked.map((p) => p.oracle_auc));
+  const meanAuc = mean(judged.map((p) => p.auc));
+  const oracle = mean(judged.map((p) => p.oracle_auc));
   return {
     lines: ids.length, persona_ari: personaAri, cluster_ari: clusterAri, mean_auc: meanAuc, oracle_auc: oracle,
+    mean_auc_all: mean(ranked.map((p) => p.auc)), oracle_auc_all: mean(ranked.map((p) => p.oracle_auc)), products_judged: judged.length,
     auc_bar: 0.5 + 0.75 * (oracle - 0.5), brier: brier / Math.max(1, allPredicted.length), brier_base_rate: brierBase / Math.max(1, allPredicted.length),
     calibration_error: calibrationError(allPredicted, allObserved), products,
   };

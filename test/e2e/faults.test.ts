@@ -119,7 +119,7 @@ async function killDuring(data: string, out: string, step: string): Promise<Mani
     const timer = setInterval(() => {
       try {
         const m = manifestOf(out);
-        if (before.every((s) => m.steps[s]?.status === 'ran') && m.steps[step]?.status === 'pending') {
+        if (before.every((s) => ['ran', 'left out'].includes(m.steps[s]?.status ?? '')) && m.steps[step]?.status === 'pending') {
           child.kill('SIGKILL');
           clearInterval(timer);
           resolve();

