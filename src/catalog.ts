@@ -38,8 +38,8 @@ export interface TableDataset extends BaseDataset {
 }
 
 export interface OtherDataset extends BaseDataset {
-  /** parquet: a folder of Parquet files that DuckDB reads; json: an object; text: a document. */
-  kind: 'parquet' | 'json' | 'text';
+  /** parquet: a folder of Parquet files that DuckDB reads; json: an object; text: a document; pages: a folder of documents by file name. */
+  kind: 'parquet' | 'json' | 'text' | 'pages';
 }
 
 export type Dataset = TableDataset | OtherDataset;
@@ -189,6 +189,7 @@ export const DATASETS = {
     text('employee'), text('line_id'),
   ], ['employee'], { internal: true }),
   report: { kind: 'text', path: 'report/index.html', description: 'The findings report: self-contained HTML, pseudonyms and aggregates only' },
+  customer_reports: { kind: 'pages', path: 'report/customers', description: 'One report per account named in report.customers (<account_id>.html): that customer\'s sections alone, from the same models as the portfolio' },
 } satisfies Record<string, Dataset>;
 
 export type DatasetName = keyof typeof DATASETS;

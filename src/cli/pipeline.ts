@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-/** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] [--until STEP] */
+/** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] [--until STEP] [--report-accounts IDS] */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
 import { STEPS } from '../pipeline/registry';
 import { BUILT_IN_PILOT_SEED, ensureBuiltInPilot } from '../generate/pilot';
 import { runMain } from './main';
+import { SoOError } from '../util/errors';
 
 const DEFAULT_DATA = 'data/pilot';
 const steps = STEPS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n');
 const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
+                            [--report-accounts ID,ID]
 
 Runs the steps on a pilot data folder, in this order:
 ${steps}
@@ -23,18 +25,27 @@ ${steps}
                   of the steps before it in --out
   --until STEP    run only what STEP needs, up to STEP; outputs of later steps made
                   stale by this run are removed
+  --report-accounts ID,ID
+                  also write a report for each of these customers alone, in
+                  report/customers/ID.html (config report.customers); with
+                  --from report, from the models of the run in --out
   --help          this text
 `;
 
 runMain(async () => {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
     return;
   }
   const config = loadConfig(values.config);
+  const customers = values['report-accounts']?.split(',').map((id) => id.trim()).filter(Boolean);
+  if (customers) {
+    if (!customers.length) throw new SoOError('pipeline', '--report-accounts needs account ids, e.g. --report-accounts A0003,A0005');
+    config.report = { ...config.report, customers };
+  }
   const out = values.out ?? 'outputs';
   const data = values.data ?? (values.from ? undefined : DEFAULT_DATA);
   if (!values.data && !values.from) await ensureBuiltInPilot(DEFAULT_DATA);

@@ -5,7 +5,7 @@ import { escapeHtml as esc } from '../report/privacy';
 
 export const section: ReportSection = {
   needs: ['load_summary'],
-  appendix: (view) => `${view.inputs.filter((f) => f.warning).map((f) => `<p class="warning">${esc(f.warning)}</p>`).join('\n')}
+  inputs: (view) => `${view.inputs.filter((f) => f.warning).map((f) => `<p class="warning">${esc(f.warning)}</p>`).join('\n')}
 ${htmlTable(['Input', 'Rows read', 'Accepted', 'Quarantined'],
     view.inputs.filter((f) => f.format !== 'absent').map((f) => [esc(f.file), view.fmt.int(f.read), view.fmt.int(f.accepted), view.fmt.int(f.quarantined)]), [false, true, true, true])}`,
 };

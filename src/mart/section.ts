@@ -12,7 +12,7 @@ function usage(view: ReportView, id: string) {
 
 export const section: ReportSection = {
   needs: ['mart'],
-  kpis: (view) => [kpi(view.fmt.int(view.accountIds.length), 'accounts'), kpi(view.fmt.int(view.lines.length), 'lines')],
+  kpis: (view) => [...(view.accountIds.length === 1 ? [] : [kpi(view.fmt.int(view.accountIds.length), 'accounts')]), kpi(view.fmt.int(view.lines.length), 'lines')],
   overview: [{ head: 'Lines', numeric: true, cell: (view, id) => view.byAccount.get(id)!.length }],
   account(view, id) {
     const { sum, weighted } = usage(view, id);

@@ -10,7 +10,7 @@ import type { CallTie } from './graph';
 
 export const section: ReportSection = {
   needs: ['network', 'ties'],
-  portfolio: (view) => figure(roleMixChart(view.table('network') as ColumnTable, { accountNames: view.names, title: 'Network roles per account', width: 640 }),
+  portfolio: (view) => figure(roleMixChart(view.featuredTable('network') as ColumnTable, { accountNames: view.names, title: 'Network roles per account', width: 640 }),
     'Hubs are central, bridges join groups, connectors reach outside the company.'),
   account(view, id) {
     const ls = view.byAccount.get(id)!;

@@ -11,7 +11,7 @@
  *   those made stale by them are removed, so a run that is stopped or killed leaves no table that looks
  *   current, and run.json says how far it got.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { DATASETS, datasetPath, runFiles, type DatasetName, type TableDataset } from '../catalog';
@@ -178,6 +178,11 @@ function persist(out: string, name: DatasetName, value: Data, reread: boolean): 
     case 'parquet':
       if (!existsSync(path)) throw new SoOError('pipeline', `${name}: the step did not write ${path}`);
       return { value: path, size: 1 };
+    case 'pages': {
+      const pages = value as Record<string, string>;
+      for (const [file, text] of Object.entries(pages)) writeText(join(path, file), text);
+      return { value, size: Object.keys(pages).length };
+    }
   }
 }
 
@@ -191,6 +196,7 @@ export function readOutput(out: string, name: DatasetName): Data {
     case 'json': return JSON.parse(readFileSync(path, 'utf8'));
     case 'text': return readFileSync(path, 'utf8');
     case 'parquet': return path;
+    case 'pages': return Object.fromEntries(readdirSync(path).sort().map((f) => [f, readFileSync(join(path, f), 'utf8')]));
   }
 }
 
@@ -409,7 +415,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
         manifest.observed_days = mart.numRows() ? Number(mart.get('observed_days', 0)) : 0;
       }
       save();
-      log(`[${step.name}] ${step.describe?.(Object.fromEntries(step.outputs.map((n) => [n, memory.get(n)]))) ?? 'done'} (${seconds.toFixed(1)}s)`);
+      log(`[${step.name}] ${step.describe?.(Object.fromEntries([...step.outputs, ...(step.optionalOutputs ?? [])].map((n) => [n, memory.get(n)]))) ?? 'done'} (${seconds.toFixed(1)}s)`);
     }
     manifest.completed = true;
   } catch (e) {

@@ -27,45 +27,80 @@ section.account { page-break-before: always; break-before: page; margin-top: 40p
 @media print { body { padding: 0; max-width: none; } nav { display: none; } }
 `;
 
-export function buildReport(view: ReportView, all: readonly ReportSection[]): string {
-  const sections = all.filter((s) => s.needs.every((t) => view.tables[t] !== undefined));
-  const { fmt } = view;
-  const ids = view.accountIds;
-  const name = (id: string) => esc(view.names.get(id) ?? id);
-  const events = view.inputs.find((f) => f.file === 'events');
-  const columns = sections.flatMap((s) => s.overview ?? []);
-  const overview = ids.map((id) => [
-    `<a href="#${esc(id)}">${name(id)}</a>`, esc(view.info.get(id)?.industry ?? ''),
-    ...columns.map((c) => c.cell(view, id)),
-  ]);
-  const parts: string[] = [];
-  parts.push(`<h1>Segment of One: findings</h1>
-<p class="lead">${ids.length} enterprise accounts, ${fmt.int(view.lines.length)} lines, ${fmt.int(events?.accepted ?? 0)} usage records over ${view.days} days. Each account is shown first as the one customer billing sees, then line by line.</p>
-<div class="kpis">${sections.flatMap((s) => s.kpis?.(view) ?? []).join('\n')}</div>
-<nav>${ids.map((id) => `<a href="#${esc(id)}">${name(id)}</a>`).join(' ')}</nav>
-<h2>Portfolio overview</h2>
-${ids.length ? htmlTable(['Account', 'Industry', ...columns.map((c) => c.head)], overview, [false, false, ...columns.map((c) => Boolean(c.numeric))]) : ''}
-${ids.length || !view.tables.mart ? sections.map((s) => s.portfolio?.(view) ?? '').filter(Boolean).join('\n') : '<p class="warning">No lines in scope: check mart.accounts and the quarantine.</p>'}`);
+/** The sections whose tables the run has. */
+const present = (view: ReportView, all: readonly ReportSection[]) => all.filter((s) => s.needs.every((t) => view.tables[t] !== undefined));
 
-  for (const id of ids) {
-    const a = view.info.get(id) ?? {};
-    parts.push(`<section class="account" id="${esc(id)}">
-<h2>${name(id)}</h2>
+/** One account as one customer next to its lines: the same block in the portfolio report and in its own. */
+function accountBlock(view: ReportView, sections: readonly ReportSection[], id: string, heading: string): string {
+  const a = view.info.get(id) ?? {};
+  return `<section class="account" id="${esc(id)}">
+<h2>${heading}</h2>
 <p class="lead">${esc(a.industry ?? '')}${a.region ? ' · ' + esc(a.region) : ''} · ${view.byAccount.get(id)!.length} lines</p>
 ${sections.map((s) => s.account?.(view, id) ?? '').filter(Boolean).join('\n')}
-</section>`);
-  }
+</section>`;
+}
 
-  parts.push(`<section class="account"><h2>Data and method</h2>
+function methodBlock(view: ReportView, sections: readonly ReportSection[], withInputs: boolean): string {
+  return `<section class="account"><h2>Data and method</h2>
+${withInputs ? sections.map((s) => s.inputs?.(view) ?? '').filter(Boolean).join('\n') : ''}
 ${sections.map((s) => s.appendix?.(view) ?? '').filter(Boolean).join('\n')}
 <p class="note">Money is in ${esc(view.params.currency)} per month. Employees appear only as keyed pseudonyms; no phone number of the input is shown.</p>
-</section>`);
+</section>`;
+}
 
+function page(title: string, parts: string[]): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Segment of One: findings</title><style>${CSS}</style></head>
+<title>${esc(title)}</title><style>${CSS}</style></head>
 <body>
 ${parts.join('\n')}
 </body></html>
 `;
+}
+
+/**
+ * The portfolio report: key figures, a table with every account, each step's charts; the featured accounts
+ * (report.accounts, or the largest) each on a page of their own; data and method.
+ */
+export function buildReport(view: ReportView, all: readonly ReportSection[]): string {
+  const sections = present(view, all);
+  const { fmt } = view;
+  const ids = view.accountIds;
+  const featured = new Set(view.featured);
+  const name = (id: string) => esc(view.names.get(id) ?? id);
+  const events = view.inputs.find((f) => f.file === 'events');
+  const columns = sections.flatMap((s) => s.overview ?? []);
+  const overview = ids.map((id) => [
+    featured.has(id) ? `<a href="#${esc(id)}">${name(id)}</a>` : name(id), esc(view.info.get(id)?.industry ?? ''),
+    ...columns.map((c) => c.cell(view, id)),
+  ]);
+  const shownInFull = featured.size < ids.length ? ` The ${featured.size} ${view.params.accounts.length ? 'accounts named in report.accounts' : 'largest accounts'} are shown in full; every account is in the portfolio table.` : '';
+  const parts: string[] = [];
+  parts.push(`<h1>Segment of One: findings</h1>
+<p class="lead">${fmt.int(ids.length)} enterprise accounts, ${fmt.int(view.lines.length)} lines, ${fmt.int(events?.accepted ?? 0)} usage records over ${view.days} days. Each account is shown first as the one customer billing sees, then line by line.${shownInFull}</p>
+<div class="kpis">${sections.flatMap((s) => s.kpis?.(view) ?? []).join('\n')}</div>
+<nav>${view.featured.map((id) => `<a href="#${esc(id)}">${name(id)}</a>`).join(' ')}</nav>
+<h2>Portfolio overview</h2>
+${ids.length ? htmlTable(['Account', 'Industry', ...columns.map((c) => c.head)], overview, [false, false, ...columns.map((c) => Boolean(c.numeric))]) : ''}
+${ids.length || !view.tables.mart ? sections.map((s) => s.portfolio?.(view) ?? '').filter(Boolean).join('\n') : '<p class="warning">No lines in scope: check mart.accounts and the quarantine.</p>'}`);
+  for (const id of view.featured) parts.push(accountBlock(view, sections, id, name(id)));
+  parts.push(methodBlock(view, sections, true));
+  return page('Segment of One: findings', parts);
+}
+
+/**
+ * A report for one customer: its key figures, its own account block and the method, from a view scoped to
+ * it (buildView with that account). Nothing of another account appears: no portfolio table, no other name,
+ * no portfolio-wide input counts.
+ */
+export function buildCustomerReport(view: ReportView, all: readonly ReportSection[], id: string): string {
+  const sections = present(view, all);
+  const name = esc(view.names.get(id) ?? id);
+  return page(`Segment of One: ${view.names.get(id) ?? id}`, [
+    `<h1>${name}: findings</h1>
+<p class="lead">${view.fmt.int(view.byAccount.get(id)?.length ?? 0)} lines over ${view.days} days, first as the one customer billing sees, then line by line.</p>
+<div class="kpis">${sections.flatMap((s) => s.kpis?.(view) ?? []).join('\n')}</div>`,
+    accountBlock(view, sections, id, 'The account'),
+    methodBlock(view, sections, false),
+  ]);
 }

@@ -3,6 +3,7 @@
  * account, names, formats and the pseudonym key; and the small HTML pieces sections are made of.
  * Sections (one per step, `section.ts` in the step's folder) turn this into HTML; report.ts composes them.
  */
+import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { Tables } from '../pipeline/step';
 import type { FileCounts } from '../io/load';
@@ -18,6 +19,12 @@ export interface ReportParams {
   currency: string;
   /** BCP 47 locale of numbers and money (e.g. en, de-DE). */
   locale: string;
+  /** Accounts shown in full (their own pages) in the findings report; empty: the `largest_accounts` with most lines. */
+  accounts: string[];
+  /** Without `accounts`, how many accounts, the largest, get their own pages; the rest are in the portfolio table. */
+  largest_accounts: number;
+  /** Accounts that each get a report of their own (report/customers/<account_id>.html), for presenting to that customer. */
+  customers: string[];
 }
 
 export interface ReportFormat {
@@ -32,10 +39,15 @@ export interface ReportView {
   /** One row per line: the mart joined with value, personas and network where those ran. */
   lines: Row[];
   byAccount: Map<string, Row[]>;
+  /** Every account of the view, sorted. */
   accountIds: string[];
+  /** The accounts shown in full, with their own page and in per-account charts (report.accounts, or the largest). */
+  featured: string[];
   info: Map<string, Row>;
   /** Billing name per account id. */
   names: Map<string, string>;
+  /** A table's rows of the featured accounts only: what per-account portfolio charts draw. */
+  featuredTable(name: keyof Tables): ColumnTable | undefined;
   /** Rows of any table grouped by account, computed once per table. */
   grouped(name: keyof Tables): Map<string, Row[]>;
   inputs: FileCounts[];
@@ -73,6 +85,12 @@ function joinLines(tables: Tables): Row[] {
   return rows;
 }
 
+/** The accounts named in report.accounts that have lines, else the `largest_accounts` with most lines (ties by id); sorted by id. */
+export function featuredAccounts(byAccount: ReadonlyMap<string, readonly Row[]>, params: Pick<ReportParams, 'accounts' | 'largest_accounts'>): string[] {
+  if (params.accounts.length) return params.accounts.filter((id) => byAccount.has(id)).sort();
+  return [...byAccount].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)).slice(0, params.largest_accounts).map(([id]) => id).sort();
+}
+
 export function buildView(tables: Tables, params: ReportParams, key: string, seed: number, accounts: readonly string[] = []): ReportView {
   const scope = new Set(accounts);
   const inScope = (id: string) => !scope.size || scope.has(id);
@@ -81,12 +99,19 @@ export function buildView(tables: Tables, params: ReportParams, key: string, see
   const byAccount = groupBy(lines, (r) => r.account_id as string);
   const days = Number(lines[0]?.observed_days ?? 30) || 30;
   const cache = new Map<string, Map<string, Row[]>>();
+  const featured = featuredAccounts(byAccount, params);
+  const shown = new Set(featured);
   return {
     tables,
     table: (name) => tables[name] as ColumnTable | undefined,
     lines,
     byAccount,
     accountIds: [...byAccount.keys()].sort(),
+    featured,
+    featuredTable(name) {
+      const t = tables[name] as ColumnTable | undefined;
+      return t && shown.size < byAccount.size ? t.filter(aq.escape((d: Row) => shown.has(d.account_id as string))) : t;
+    },
     info,
     names: new Map([...info].map(([id, a]) => [id, String(a.account_name)])),
     grouped(name) {
@@ -137,5 +162,8 @@ export interface ReportSection {
   overview?: { head: string; numeric?: boolean; cell(view: ReportView, accountId: string): string | number }[];
   portfolio?(view: ReportView): string;
   account?(view: ReportView, accountId: string): string;
+  /** Method notes, in every report. */
   appendix?(view: ReportView): string;
+  /** What came in and what was set aside: the portfolio report's alone (a customer's report shows no portfolio-wide counts). */
+  inputs?(view: ReportView): string;
 }

@@ -12,6 +12,7 @@ import { runPipeline } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
 import { datasetPath } from '../../src/catalog';
 import { CHROMIUM, chromiumNeed, ensureSystem } from '../../src/util/system';
+import { escapeHtml } from '../../src/report/privacy';
 import { tempDir } from '../helpers';
 
 const HOSTILE_NAME = '<script>alert(1)</script>';
@@ -22,6 +23,7 @@ describe('findings report', () => {
   let data: string;
   let html: string;
   let reportPath: string;
+  let out: string;
 
   beforeAll(async () => {
     ensureSystem(chromiumNeed);
@@ -35,7 +37,7 @@ describe('findings report', () => {
     first[2] = HOSTILE_INDUSTRY;
     accounts[1] = first.join(',');
     writeFileSync(join(data, 'accounts.csv'), accounts.join('\n'));
-    const out = join(dir, 'out');
+    out = join(dir, 'out');
     await runPipeline({ data, out, config: resolveConfig({ pseudonym_key: 'test-key' }), log: () => undefined });
     reportPath = datasetPath(out, 'report');
     html = readFileSync(reportPath, 'utf8');
@@ -101,5 +103,54 @@ describe('findings report', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  describe('for one customer (report.customers, --report-accounts)', () => {
+    const section = (page: string, id: string) => page.match(new RegExp(`<section class="account" id="${id}">[\\s\\S]*?</section>`))?.[0].replace(/<h2>[\s\S]*?<\/h2>/, '');
+    let accounts: { id: string; name: string }[];
+    let customer: string;
+    let timings: Record<string, number>;
+
+    beforeAll(async () => {
+      accounts = readFileSync(join(data, 'accounts.csv'), 'utf8').trim().split('\n').slice(1).map((l) => ({ id: l.split(',')[0], name: l.split(',')[1] }));
+      const m = await runPipeline({ out, config: resolveConfig({ pseudonym_key: 'test-key', report: { customers: [accounts[2].id] } }), from: 'report', log: () => undefined });
+      timings = m.timings_s;
+      customer = readFileSync(join(datasetPath(out, 'customer_reports'), `${accounts[2].id}.html`), 'utf8');
+    });
+
+    it('runs the report alone, no model refitted', () => {
+      expect(Object.keys(timings).filter((k) => k !== 'total')).toEqual(['report']);
+    });
+
+    it('holds that customer alone: no other account id or name', () => {
+      expect(customer).toContain(`id="${accounts[2].id}"`);
+      const others = accounts.filter((a, i) => i !== 2 && a.name.length > 3 && !a.name.includes('<'));
+      expect(others.filter((a) => customer.includes(`id="${a.id}"`) || customer.includes(`>${a.id}<`) || customer.includes(escapeHtml(a.name)))).toEqual([]);
+      expect(customer).not.toContain('Portfolio overview');
+    });
+
+    it('shows the same account block, figure for figure, as the portfolio report', () => {
+      const portfolio = readFileSync(reportPath, 'utf8');
+      expect(section(customer, accounts[2].id)).toBeDefined();
+      expect(section(customer, accounts[2].id)).toBe(section(portfolio, accounts[2].id));
+    });
+
+    it('stops before any work on an account the pilot does not have', async () => {
+      await expect(runPipeline({ out, config: resolveConfig({ report: { customers: ['A9999'] } }), from: 'report', log: () => undefined })).rejects.toThrow(/report.accounts or report.customers names account A9999/);
+    });
+
+    it('shows the largest accounts in full and every account in the portfolio table (report.largest_accounts)', async () => {
+      await runPipeline({ out, config: resolveConfig({ pseudonym_key: 'test-key', report: { largest_accounts: 2 } }), from: 'report', log: () => undefined });
+      const page = readFileSync(reportPath, 'utf8');
+      const full = [...page.matchAll(/<section class="account" id="([^"]+)">/g)].map((m) => m[1]);
+      expect(full).toHaveLength(2);
+      const lines = readFileSync(join(data, 'lines.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+      const header = readFileSync(join(data, 'lines.csv'), 'utf8').split('\n')[0].split(',');
+      const count = (id: string) => lines.filter((l) => l[header.indexOf('account_id')] === id).length;
+      const smallest = Math.min(...full.map(count));
+      expect(accounts.filter((a) => !full.includes(a.id) && count(a.id) > smallest)).toEqual([]);
+      expect(page).toContain('The 2 largest accounts are shown in full');
+      for (const a of accounts) expect(page).toContain(escapeHtml(a.name));
+    });
   });
 });
