@@ -74,8 +74,8 @@ export const DATASETS = {
   products: table('intermediate/products.csv', 'The offer catalog: the pilot\'s products file or the built-in one', [
     text('product_id'), text('name'), oneOf('audience', AUDIENCES), num('monthly_price'), num('margin_rate'), text('description', true),
   ], ['product_id']),
-  holdings: table('intermediate/active_holdings.csv', 'Products each line in scope holds at the end of the observed window', [
-    text('line_id'), text('product_id'),
+  holdings: table('intermediate/active_holdings.csv', 'Products each line in scope holds at the end of the observed window, and since when', [
+    text('line_id'), text('product_id'), date('start_date', true),
   ], ['line_id', 'product_id'], { internal: true }),
   responses: table('intermediate/responses.csv', 'The response memory of the accounts in scope: every touch and response, dated', [
     text('response_id'), date('date'), text('account_id'), text('contact_id'), text('line_id'), text('campaign_id'),
@@ -100,22 +100,28 @@ export const DATASETS = {
     text('line_id'), text('account_id'), num('current_value'), num('potential_value'), num('influence_value'), num('total_value'),
     num('spend_share'), int('activity_band'), oneOf('value_tier', ['A', 'B', 'C']),
   ], ['line_id'], { internal: true }),
-  personas: table('segments/line_segments.csv', 'Step 4: the persona of each line and its k-means cluster', [
-    text('line_id'), text('account_id'), text('persona'), text('segment'), int('cluster'),
+  personas: table('segments/line_segments.csv', 'Step 4: the persona of each line, its cluster, how sure and why', [
+    text('line_id'), text('account_id'), text('persona'), text('segment'), int('cluster'), num('confidence'), text('reason'),
   ], ['line_id'], { internal: true }),
-  cluster_profiles: table('segments/cluster_profiles.csv', 'Mean features and main persona of each cluster', [
-    int('cluster'), int('lines'), text('main_persona'), num('main_persona_share'),
+  cluster_profiles: table('segments/cluster_profiles.csv', 'Each cluster: its lines, the persona it is named, that signature\'s score, and the mean of each clustering feature', [
+    int('cluster'), int('lines'), text('persona'), num('signature_score'),
   ], ['cluster'], { open: true }),
-  offers: table('offers/next_best_offers.csv', 'Step 5: up to offers.per_line ranked offers per line', [
-    text('line_id'), text('account_id'), int('rank'), text('product_id'), oneOf('audience', AUDIENCES), oneOf('channel', OFFER_CHANNELS),
+  persona_k_curve: table('segments/k_curve.csv', 'Mean silhouette of the persona clusters for each k tried: k is where it is highest', [int('k'), num('silhouette')], ['k']),
+  offers: table('offers/next_best_offers.csv', 'Step 5: up to offers.per_line ranked offers per line, each with its expected margin (currency per month) and reason; rank 0 says why a line gets none', [
+    text('line_id'), text('account_id'), int('rank'), text('product_id'), oneOf('audience', AUDIENCES, true), oneOf('channel', OFFER_CHANNELS, true),
     num('propensity'), num('expected_value'), text('reason'),
   ], ['line_id', 'rank'], { internal: true }),
-  propensities: table('offers/propensities.csv', 'Every (line, product) pair: held, eligible, how it was scored, propensity', [
-    text('line_id'), text('account_id'), text('product_id'), bool('holds'), bool('eligible'), oneOf('model', ['logistic', 'affinity', 'none']), num('propensity'),
+  product_models: table('offers/product_models.csv', 'How each product was scored: model or behaviour rule (and why), holders, recent adopters, penalty, cross-validated log-loss, the adoption rate its scale follows', [
+    text('product_id'), oneOf('model', ['logistic', 'affinity', 'none']), int('holders'), int('recent_adopters'), int('at_risk'), num('l2', true),
+    num('cv_log_loss', true), num('adoption_rate'), oneOf('scale', ['platt on recent adopters', 'rate of recent adopters', 'prior', 'none']), text('note'),
+  ], ['product_id']),
+  propensities: table('offers/propensities.csv', 'Every (line, product) pair: held, eligible, how it was scored, probability of adopting in the period after the window', [
+    text('line_id'), text('account_id'), text('product_id'), bool('holds'), bool('eligible'), oneOf('model', ['logistic', 'affinity', 'none']), num('propensity'), text('reason'),
   ], ['line_id', 'product_id'], { internal: true }),
-  proposals: table('offers/account_proposals.csv', 'Per account, each product and tariff to propose with line counts and expected monthly value', [
+  proposals: table('offers/account_proposals.csv', 'Per account, each product (expected margin, currency per month) and each tariff (what the customer pays and the operator earns more or less, per month) to propose, with line counts', [
     text('account_id'), oneOf('kind', ['product', 'tariff']), text('item_id'), text('name'), oneOf('audience', AUDIENCES), oneOf('channel', OFFER_CHANNELS),
-    int('lines'), num('share_of_lines'), num('expected_monthly_value'), text('detail'),
+    int('lines'), num('share_of_lines'), num('expected_margin_per_month', true), num('customer_pays_change_per_month', true),
+    num('operator_margin_change_per_month', true), text('detail'),
   ], ['account_id', 'kind', 'item_id']),
   account_mart: table('accounts/account_mart.csv', 'One row per account in scope: size, value, persona mix, network structure, intensities, products (see its dictionary)',
     ACCOUNT_FEATURES.map(({ name }) => ({ name, type: name === 'account_id' ? 'text' : ['lines', 'size', 'communities'].includes(name) ? 'integer' : name === 'employees' ? 'integer' : 'number', nullable: name === 'employees' })), ['account_id']),

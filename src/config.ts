@@ -15,7 +15,7 @@ import type { MartParams } from './mart/step';
 import type { NetworkParams } from './network/step';
 import type { ValueParams } from './value/step';
 import type { PersonaParams } from './personas/step';
-import type { OfferParams } from './offers/step';
+import type { OfferParams, PropensityParams } from './offers/step';
 import type { AccountParams } from './accounts/step';
 import type { RelationshipParams } from './relationship/step';
 import type { PilotParams } from './pilot/step';
@@ -33,6 +33,7 @@ export interface Config {
   network: NetworkParams;
   value: ValueParams;
   personas: PersonaParams;
+  propensities: PropensityParams;
   offers: OfferParams;
   accounts: AccountParams;
   relationship: RelationshipParams;

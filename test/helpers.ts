@@ -55,15 +55,3 @@ export async function loadAll(dir: string, options: LoadOptions = {}): Promise<{
 export function quarantine(qdir: string, name: string): string[] {
   return readFileSync(join(qdir, `${name}.csv`), 'utf8').trim().split('\n').slice(1);
 }
-
-/** Adjusted Rand index (Hubert & Arabie 1985). */
-export function adjustedRand(a: string[], b: string[]): number {
-  const c2 = (x: number) => (x * (x - 1)) / 2;
-  const count = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
-  const sum = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + c2(v), 0);
-  const joint = sum(count(a.map((x, i) => `${x}\u0000${b[i]}`)));
-  const sa = sum(count(a));
-  const sb = sum(count(b));
-  const expected = (sa * sb) / c2(a.length);
-  return (joint - expected) / ((sa + sb) / 2 - expected);
-}

@@ -135,8 +135,10 @@ export function buildAccountMart(t: AccountTables): ColumnTable {
     tiesByAccount.get(r.account_id)!.push({ a: r.line_id, b: r.other_line_id, w: r.weight });
   }
   const proposalMargin = new Map<string, number>();
-  for (const p of t.proposals.objects() as { account_id: string; kind: string; expected_monthly_value: number }[]) {
-    if (p.kind === 'product') proposalMargin.set(p.account_id, (proposalMargin.get(p.account_id) ?? 0) + p.expected_monthly_value);
+  for (const p of t.proposals.objects() as { account_id: string; kind: string; expected_margin_per_month: number | null; operator_margin_change_per_month: number | null }[]) {
+    // Products add their expected margin, tariffs the change in the operator's margin: both currency per month.
+    const v = p.kind === 'product' ? p.expected_margin_per_month : p.operator_margin_change_per_month;
+    proposalMargin.set(p.account_id, (proposalMargin.get(p.account_id) ?? 0) + Number(v ?? 0));
   }
   const info = new Map((t.accounts.objects() as Row[]).map((a) => [a.account_id as string, a]));
 

@@ -128,8 +128,8 @@ export function callGraphChart(layout: AccountLayout, options: ChartOptions & { 
 
 /** What to propose to one account: lines per product or tariff, coloured by channel. */
 export function proposalChart(proposals: ColumnTable, options: ChartOptions = {}): string {
-  const rows = (proposals.objects() as { kind: string; name: string; channel: string; lines: number; expected_monthly_value: number }[])
-    .map((r) => ({ item: `${r.kind === 'tariff' ? 'Tariff: ' : ''}${r.name}`, channel: r.channel, lines: r.lines, value: r.expected_monthly_value }));
+  const rows = (proposals.objects() as { kind: string; name: string; channel: string; lines: number }[])
+    .map((r) => ({ item: `${r.kind === 'tariff' ? 'Tariff: ' : ''}${r.name}`, channel: r.channel, lines: r.lines }));
   return renderPlot({
     title: options.title,
     width: options.width ?? 640,
@@ -223,5 +223,36 @@ export function bandChart(bands: ColumnTable, options: ChartOptions = {}): strin
     y: { label: 'uplift', percent: true, grid: true },
     color: { legend: true, type: 'categorical' },
     marks: [Plot.ruleY([0], { stroke: '#888' }), Plot.lineY(rows, { x: 'band', y: 'uplift', stroke: 'campaign_id', marker: 'dot', tip: true })],
+  });
+}
+
+/** Mean silhouette for each k tried, the chosen k marked: how k was chosen from the data. */
+export function kCurveChart(curve: ColumnTable, options: ChartOptions = {}): string {
+  const rows = curve.objects() as { k: number; silhouette: number }[];
+  const best = rows.reduce<{ k: number; silhouette: number } | undefined>((b, r) => (!b || r.silhouette > b.silhouette ? r : b), undefined);
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 480,
+    height: options.height ?? 240,
+    x: { label: 'k (clusters)', tickFormat: 'd' },
+    y: { label: 'mean silhouette', grid: true },
+    marks: [Plot.lineY(rows, { x: 'k', y: 'silhouette', marker: 'dot' }), ...(best ? [Plot.dot([best], { x: 'k', y: 'silhouette', r: 7, stroke: '#e15759', strokeWidth: 2 })] : [])],
+  });
+}
+
+/** Reliability diagram: mean predicted probability against the share that adopted, per bin; the diagonal is perfect calibration. */
+export function reliabilityChart(bins: readonly { predicted: number; observed: number; lines: number; group?: string }[], options: ChartOptions = {}): string {
+  const top = Math.max(0.05, ...bins.map((b) => Math.max(b.predicted, b.observed))) * 1.1;
+  return renderPlot({
+    title: options.title,
+    width: options.width ?? 420,
+    height: options.height ?? 420,
+    x: { label: 'predicted probability of adopting', domain: [0, top], percent: true },
+    y: { label: 'share that adopted', domain: [0, top], percent: true, grid: true },
+    color: { legend: bins.some((b) => b.group), type: 'categorical' },
+    marks: [
+      Plot.line([{ x: 0, y: 0 }, { x: top, y: top }], { x: 'x', y: 'y', stroke: '#bbb', strokeDasharray: '4 4' }),
+      Plot.dot(bins, { x: 'predicted', y: 'observed', r: 'lines', fill: bins.some((b) => b.group) ? 'group' : '#4e79a7', fillOpacity: 0.7, tip: true }),
+    ],
   });
 }

@@ -49,6 +49,7 @@ export function toNumber(value: string | undefined, name: string, fallback: numb
 }
 
 export function toInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
   const n = toNumber(value, name, fallback);
   if (!Number.isInteger(n)) throw new SoOError('cli', `--${name} must be a whole number, got ${value}`);
   return n;

@@ -15,9 +15,10 @@ export interface Standardised {
   sds: number[];
 }
 
-/** A feature's value as the models see it, before standardising. */
+/** A feature's value as the models see it, before standardising (the dictionary's `scale`). */
 export function modelValue(name: string, v: number): number {
-  return feature(name)?.scale === 'log' ? Math.log1p(Math.max(0, v)) : v;
+  const scale = feature(name)?.scale;
+  return scale === 'log' ? Math.log1p(Math.max(0, v)) : scale === 'logshare' ? Math.log(Math.max(0, v) + 0.01) : v;
 }
 
 export function featureMatrix(table: ColumnTable, features: readonly string[]): Standardised {

@@ -28,7 +28,7 @@ export async function scopeLines(db: Db, accounts: string[]): Promise<void> {
 /** Usage columns in dictionary order, from event_count to charges; lines without events get zeros. */
 function usageColumns(): string {
   const names = FEATURES.map((f) => f.name);
-  return names.slice(names.indexOf('event_count'), names.indexOf('charges') + 1)
+  return names.slice(names.indexOf('event_count'), names.indexOf('international_charges') + 1)
     .map((name) => name === 'events_per_active_day'
       ? 'coalesce(CAST(u.event_count AS DOUBLE) / nullif(u.active_days, 0), 0) AS events_per_active_day'
       : name === 'mobility_radius_km' ? `coalesce(${RADIUS_SQL}, 0) AS mobility_radius_km`
@@ -37,6 +37,8 @@ function usageColumns(): string {
 }
 
 const share = (cond: string) => `coalesce(CAST(count(*) FILTER (comm AND ${cond}) AS DOUBLE) / nullif(count(*) FILTER (comm), 0), 0)`;
+/** Share among the calls and SMS the line made: its own habits, not its callers'. */
+const ownShare = (cond: string) => `coalesce(CAST(count(*) FILTER (comm AND direction = 'out' AND ${cond}) AS DOUBLE) / nullif(count(*) FILTER (comm AND direction = 'out'), 0), 0)`;
 
 /**
  * SQL of the per-line usage aggregates (events of lines in scope only), with each line's first
@@ -80,6 +82,10 @@ export function usageSql(cfg: MartParams): string {
       ${share(`NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe}`)} AS business_hours_share,
       ${share(`(start_time_local_hour >= ${eve} OR start_time_local_hour < ${bhs})`)} AS evening_night_share,
       ${share('weekend')} AS weekend_share,
+      ${ownShare(`(weekend OR start_time_local_hour < ${bhs} OR start_time_local_hour >= ${bhe})`)} AS own_off_hours_share,
+      ${ownShare('internal')} AS own_internal_share,
+      ${share(`counterpart_network = 'international' AND NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe}`)} AS international_business_share,
+      ${share(`counterpart_network = 'international' AND NOT (NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe})`)} AS international_private_share,
       count(DISTINCT start_time_local_date) AS active_days,
       count(DISTINCT counterpart) FILTER (comm) AS distinct_counterparts,
       count(DISTINCT counterpart) FILTER (comm AND internal) AS distinct_internal_counterparts,
@@ -87,10 +93,13 @@ export function usageSql(cfg: MartParams): string {
       count(DISTINCT counterpart_country) FILTER (comm AND counterpart_network = 'international') AS international_countries,
       count(DISTINCT cell_id) AS distinct_cells,
       count(DISTINCT start_time_local_date) FILTER (roaming_country IS NOT NULL) AS roaming_days,
+      count(DISTINCT start_time_local_date) FILTER (roaming_country IS NOT NULL AND comm AND internal) AS roaming_days_with_colleagues,
       count(DISTINCT roaming_country) AS roaming_countries,
       count(*) FILTER (roaming_country IS NOT NULL) AS roaming_events,
       -- cents keep the sum exact, so parallel aggregation gives the same bytes every run
       coalesce(sum(CAST(round(charge * 100) AS BIGINT)), 0) / 100.0 AS charges,
+      coalesce(sum(CAST(round(charge * 100) AS BIGINT)) FILTER (roaming_country IS NOT NULL), 0) / 100.0 AS roaming_charges,
+      coalesce(sum(CAST(round(charge * 100) AS BIGINT)) FILTER (roaming_country IS NULL AND counterpart_network = 'international'), 0) / 100.0 AS international_charges,
       count(y) AS located, sum(y) AS sy, sum(y * y) AS syy, sum(x) AS sx, sum(x * x) AS sxx
   FROM ev GROUP BY line_id`;
 }
@@ -116,15 +125,31 @@ export const MART_SQL = `
     GROUP BY line_id
   ),
   window_days AS (
-    SELECT coalesce(date_diff('day', w.first_day, w.last_day) + 1, 0) AS observed_days FROM observation_window w
+    SELECT coalesce(date_diff('day', w.first_day, w.last_day) + 1, 0) AS observed_days, w.first_day, w.last_day FROM observation_window w
+  ),
+  presence AS (
+    -- a line activated inside the window was there for part of it only
+    SELECT l.line_id, CASE WHEN l.activation_date > w.first_day AND l.activation_date <= w.last_day
+                           THEN date_diff('day', l.activation_date, w.last_day) + 1 ELSE w.observed_days END AS presence_days,
+           coalesce(l.activation_date > w.first_day AND l.activation_date <= w.last_day, false) AS new_line,
+           coalesce(greatest(date_diff('day', l.activation_date, w.last_day), 0) / 365.25, 0) AS line_age_years
+    FROM pilot_lines l CROSS JOIN window_days w
   )
   SELECT l.line_id, l.account_id, l.plan_id, l.payment_type, l.monthly_fee,
          coalesce(l.handset_tier, 'unknown') AS handset_tier, coalesce(l.device_type, 'unknown') AS device_type,
-         coalesce(l.status, 'active') AS status, w.observed_days,
+         coalesce(l.status, 'active') AS status, w.observed_days, p.presence_days,
+         CAST(p.new_line AS INTEGER) AS new_line, round(p.line_age_years, 4) AS line_age_years,
          ${usageColumns()},
+         coalesce(CAST(u.active_days AS DOUBLE) / nullif(p.presence_days, 0), 0) AS active_day_share,
+         coalesce(u.voice_out_count / nullif(u.active_days, 0), 0) AS voice_out_per_active_day,
+         coalesce(u.voice_minutes / nullif(u.active_days, 0), 0) AS voice_minutes_per_active_day,
+         coalesce(u.sms_count / nullif(u.active_days, 0), 0) AS sms_per_active_day,
+         coalesce(u.data_mb / nullif(u.active_days, 0), 0) AS data_mb_per_active_day,
+         coalesce(CAST(u.roaming_days AS DOUBLE) / nullif(u.active_days, 0), 0) AS roaming_day_share,
          coalesce(t.recharge_count, 0) AS recharge_count, coalesce(t.recharge_amount, 0) AS recharge_amount,
          coalesce(t.recharge_channel, '') AS recharge_channel
   FROM pilot_lines l CROSS JOIN window_days w
+  JOIN presence p USING (line_id)
   LEFT JOIN line_usage u USING (line_id) LEFT JOIN top_ups t USING (line_id)
   ORDER BY l.account_id, l.line_id`;
 
@@ -143,9 +168,9 @@ export const EDGES_SQL = `
 
 /** Holdings of lines in scope still active at the end of the observed window; ended ones are history. */
 export const ACTIVE_HOLDINGS_SQL = `
-  SELECT h.line_id, h.product_id FROM holdings h JOIN pilot_lines USING (line_id)
+  SELECT h.line_id, h.product_id, min(h.start_date) AS start_date FROM holdings h JOIN pilot_lines USING (line_id)
   WHERE h.end_date IS NULL OR h.end_date > (SELECT last_day FROM observation_window)
-  GROUP BY ALL ORDER BY ALL`;
+  GROUP BY h.line_id, h.product_id ORDER BY ALL`;
 
 export interface MartResult {
   mart: ColumnTable;

@@ -203,7 +203,7 @@ function unitsByCampaign(assignments: Rows, campaigns: CampaignSpec[], index: Re
     if (seen.has(seenKey)) throw new SoOError('measure', `${where}: ${c.target} ${id} is assigned to campaign ${campaignId} twice`);
     seen.add(seenKey);
     const records = (c.target === 'line' ? index.byLine : index.byAccount).get(id);
-    units.get(campaignId)!.push({ id, treated: group === 'treatment', stratum: text(row.stratum), outcome: outcomeInWindow(records, c.start, c.end) });
+    units.get(campaignId)!.push({ id, treated: group === 'treatment', stratum: text(row.stratum), outcome: outcomeInWindow(records, c.start, c.end, c.product) });
   });
   return units;
 }

@@ -77,6 +77,8 @@ export interface ResponseRecord {
   value: number;
   /** False when the value column was empty: no money was recorded, which counts as 0. */
   hasValue: boolean;
+  /** The product it concerns ('' when none is named). */
+  product: string;
 }
 
 /** Every response by the unit it belongs to, for line and for account campaigns. */
@@ -104,7 +106,7 @@ export function indexResponses(responses: Rows): ResponseIndex {
     const hasValue = !isEmpty(row.value);
     const value = numberOf(row.value, 0, `${where} value`);
     if (value < 0) throw new SoOError('measure', `${where}: value ${value} is negative`);
-    const record: ResponseRecord = { date: dateOf(row.date, `${where} date`), kind, value, hasValue };
+    const record: ResponseRecord = { date: dateOf(row.date, `${where} date`), kind, value, hasValue, product: text(row.product_id) };
     kinds.add(kind);
     hasValues ||= hasValue;
     if (record.date > lastDate) lastDate = record.date;
@@ -133,6 +135,8 @@ export interface CampaignSpec {
   fixedCost: number;
   /** The design's control share when the campaigns table carries one (optional column control_share). */
   controlShare: number | undefined;
+  /** The product it offers ('' for a campaign that offers none): responses about other products are not its outcome. */
+  product: string;
 }
 
 export function readCampaigns(campaigns: Rows, lastDate: string): CampaignSpec[] {
@@ -159,6 +163,7 @@ export function readCampaigns(campaigns: Rows, lastDate: string): CampaignSpec[]
       costPerContact: numberOf(row.cost_per_contact, 0, `campaign ${id} cost_per_contact`),
       fixedCost: numberOf(row.fixed_cost, 0, `campaign ${id} fixed_cost`),
       controlShare: share,
+      product: text(row.product_id),
     };
   });
 }
@@ -169,11 +174,18 @@ export interface UnitOutcome {
   value: number;
 }
 
-export function outcomeInWindow(records: readonly ResponseRecord[] | undefined, start: string, end: string): UnitOutcome {
+/**
+ * A unit's outcome in a campaign's window. Responses count whatever their campaign_id (a control unit has
+ * none), but for a campaign that offers a product, a response about another product is another campaign's
+ * outcome: it does not count (one naming no product does). Pilots run several product campaigns on the
+ * same lines in one window, and counting every adoption would credit each campaign with the others'.
+ */
+export function outcomeInWindow(records: readonly ResponseRecord[] | undefined, start: string, end: string, product = ''): UnitOutcome {
   const kinds = new Set<string>();
   let value = 0;
   for (const r of records ?? []) {
     if (r.date < start || r.date > end) continue;
+    if (product && r.product && r.product !== product) continue;
     kinds.add(r.kind);
     value += r.value;
   }

@@ -155,7 +155,7 @@ export function spilloverColleagues(
   for (const [line, cluster] of clusterOf) {
     const a = armOf.get(cluster);
     if (!a || seeds.has(line)) continue;
-    const outcome = outcomeInWindow(index.byLine.get(line), campaign.start, campaign.end);
+    const outcome = outcomeInWindow(index.byLine.get(line), campaign.start, campaign.end, campaign.product);
     colleagues.push({ line_id: line, cluster, arm: a, adopted: outcome.kinds.has(o.outcome) ? 1 : 0 });
   }
   return colleagues;

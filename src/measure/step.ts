@@ -106,7 +106,7 @@ export const measureStep: StepDef<MeasureParams> = {
         const units = own.flatMap((a) => {
           const score = propensity.get(`${text(a.line_id)}|${product}`);
           if (score === undefined) return [];
-          const outcome = outcomeInWindow(index.byLine.get(text(a.line_id)), c.start, c.end);
+          const outcome = outcomeInWindow(index.byLine.get(text(a.line_id)), c.start, c.end, c.product);
           return [{ score, group: text(a.group), outcome: outcome.kinds.has(p.adoption) ? 1 : 0 }];
         });
         if (units.some((u) => u.group === 'treatment') && units.some((u) => u.group === 'control')) {

@@ -15,6 +15,7 @@ import { DATASETS } from '../catalog';
 import { previewSteps, readOutput, runPipeline, type Manifest } from '../pipeline/run';
 import { pseudonymKey, withPseudonyms } from '../report/privacy';
 import { notebookParams } from './params';
+import { calibrationCheck, type CalibrationCheck } from '../quality/metrics';
 
 export interface NotebookParams {
   /** Pilot data folder (the data contract). */
@@ -46,7 +47,12 @@ export class Session<P extends NotebookParams = NotebookParams> {
 
   /** A table of the run, read and checked as the catalog declares it. */
   table(name: TableName): ColumnTable {
-    return readOutput(this.params.out, name) as ColumnTable;
+    return this.tableIn(this.params.out, name);
+  }
+
+  /** A table of another output folder (e.g. a measurement run beside the notebooks' own). */
+  tableIn(folder: string, name: TableName): ColumnTable {
+    return readOutput(folder, name) as ColumnTable;
   }
 
   /** Runs steps as `npm run pipeline -- --from FROM --until UNTIL` does, into the notebooks' folder. */
@@ -88,6 +94,11 @@ export class Session<P extends NotebookParams = NotebookParams> {
   /** Line ids replaced by keyed pseudonyms (an `employee` column), for anything shown. */
   pseudonymous(table: ColumnTable): ColumnTable {
     return withPseudonyms(table, this.key);
+  }
+
+  /** How well the propensities are calibrated: against planted adoption on a generated pilot, else in-sample. */
+  calibration(): CalibrationCheck {
+    return calibrationCheck(this.params.out, this.params.data, this.config.propensities.adoption_days);
   }
 
   show(table: ColumnTable, limit = 10): void {

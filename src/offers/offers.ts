@@ -1,52 +1,30 @@
 /**
- * Step 5, next best offer. For every product, a propensity per line: a logistic
- * model trained on the lines that already hold it (look-alikes) or, with fewer
- * than min_holders holders, the product's affinity rule. Eligible products are
- * ranked by expected monthly margin; per account the proposal counts the lines
- * each product and each tariff suits.
+ * Step 5, next best offer: for every product a propensity per line (model.ts: the probability of adopting
+ * it in the period after the window), then per line the eligible products ranked by expected monthly
+ * margin, each with a reason a marketer can repeat; a line with no offer gets a row saying why. Per account,
+ * the products and tariffs to propose, tariffs valued for the customer and the operator apart (tariffs.ts).
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { feature } from '../mart/dictionary';
-import { featureMatrix } from '../features/matrix';
-import { groupBy, groupIndices, round, sigmoid } from '../util/stats';
-import { PRODUCT_AFFINITY, type Product } from './products';
+import { describe } from '../features/describe';
+import { groupBy, groupIndices, round } from '../util/stats';
+import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { fitLogistic, predictLogistic } from './logistic';
+import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, neighbourShares, productModel, readHoldings, type ModelOptions, type ProductModel } from './model';
+import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
 
-export interface Tariff {
-  name: string;
-  monthly_fee: number;
-  /** Personas whose lines the tariff suits. */
-  personas: string[];
-}
+export type { Tariff };
 
-export interface OfferParams {
+export interface OfferParams extends MarginRates {
   per_line: number;
+  /** Offers below this propensity (probability of adopting in the period) are not made. */
   min_propensity: number;
-  features: string[];
-  l2: number;
-  iterations: number;
-  /** Below this many holders a product is scored by its affinity rule, not a model. */
-  min_holders: number;
+  /** A line counts in an account's product proposal from this propensity. */
   proposal_min_propensity: number;
+  /** A line that declined a product within this many days (response memory) is not offered it again. */
+  decline_memory_days: number;
   /** Tariffs to propose, by plan id. */
   tariffs: Record<string, Tariff>;
-}
-
-export interface OfferInputs {
-  mart: ColumnTable;
-  personas: ColumnTable;
-  products: ColumnTable;
-  /** Active holdings: line_id, product_id. */
-  holdings: ColumnTable;
-}
-
-export interface OfferResult {
-  /** Every (line, product) pair with its propensity, eligible or not. */
-  propensities: ColumnTable;
-  offers: ColumnTable;
-  proposals: ColumnTable;
 }
 
 /** Who buys: business products through the employer, personal ones through the employee. */
@@ -54,116 +32,214 @@ function channelOf(audience: string): 'employer' | 'employee' {
   return audience === 'business' ? 'employer' : 'employee';
 }
 
-function formatValue(name: string, v: number): string {
-  const unit = feature(name)?.unit;
-  if (unit === 'share') return `${Math.round(v * 100)}%`;
-  return v >= 100 ? String(Math.round(v)) : String(round(v, 1));
-}
-
-/** "roams abroad on 6 days" from the dictionary's phrase, or "<feature> is <v>". */
-export function describe(name: string, v: number): string {
-  const phrase = feature(name)?.phrase;
-  const value = formatValue(name, v);
-  return phrase ? phrase.replace('{v}', value) : `${name.replace(/_/g, ' ')} is ${value}`;
-}
-
-interface Scorer {
-  model: 'logistic' | 'affinity' | 'none';
-  holders: number;
-  score: (i: number) => number;
-  /** Features pushing line i's score up, strongest first. */
-  drivers: (i: number) => string[];
-}
-
-function scorer(productId: string, labels: number[], z: number[][], features: string[], cfg: OfferParams): Scorer {
-  const holders = labels.reduce((a, b) => a + b, 0);
-  const others = labels.length - holders;
-  if (holders >= cfg.min_holders && others >= cfg.min_holders) {
-    const model = fitLogistic(z, labels, { l2: cfg.l2, iterations: cfg.iterations });
-    return {
-      model: 'logistic',
-      holders,
-      score: (i) => predictLogistic(model, z[i]),
-      drivers: (i) => features
-        .map((f, j) => [f, model.weights[j + 1] * z[i][j]] as const)
-        .filter(([, c]) => c > 0.1)
-        .sort((a, b) => b[1] - a[1])
-        .map(([f]) => f),
-    };
+/** Share of values below v in a sorted list. */
+function rankShare(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
   }
-  const affinity = PRODUCT_AFFINITY.find((a) => a.product_id === productId);
-  const idx = affinity?.drivers.map((d) => features.indexOf(d.replace(/^-/, ''))).filter((j) => j >= 0) ?? [];
-  if (!affinity || idx.length === 0) return { model: 'none', holders, score: () => 0, drivers: () => [] };
-  const signs = affinity.drivers.filter((d) => features.includes(d.replace(/^-/, ''))).map((d) => (d.startsWith('-') ? -1 : 1));
-  return {
-    model: 'affinity',
-    holders,
-    // Mean standardised driver, shifted so an average line scores about 0.12.
-    score: (i) => sigmoid(-2 + 1.5 * idx.reduce((s, j, k) => s + signs[k] * z[i][j], 0) / idx.length),
-    drivers: (i) => idx.filter((j, k) => signs[k] * z[i][j] > 0.1).sort((a, b) => z[i][b] - z[i][a]).map((j) => features[j]),
-  };
+  return sorted.length ? lo / sorted.length : 0;
 }
 
-export function nextBestOffers({ mart, personas, products, holdings }: OfferInputs, cfg: OfferParams): OfferResult {
+const comparison = (share: number) => {
+  const tenths = Math.floor(share * 10);
+  return tenths >= 9 ? 'more than 9 in 10 lines of the pilot' : tenths >= 5 ? `more than ${tenths} in 10 lines of the pilot` : '';
+};
+
+/** The propensity step's parameters: the models (model.ts). */
+export type PropensityParams = Omit<ModelOptions, 'seed'>;
+
+export interface PropensityInputs {
+  mart: ColumnTable;
+  products: ColumnTable;
+  /** Active holdings: line_id, product_id, start_date. */
+  holdings: ColumnTable;
+  ties: ColumnTable;
+  /** The observation window's last day ('' when unknown). */
+  windowEnd: string;
+}
+
+export interface PropensityResult {
+  /** Every (line, product) pair: held, eligible, how it was scored, propensity, and the reason in words. */
+  propensities: ColumnTable;
+  models: ColumnTable;
+}
+
+/** The catalog of a run: the pilot's products, or the built-in catalog. */
+function catalogOf(products: ColumnTable): Product[] {
+  return products.numRows() ? (products.objects() as unknown as Product[]) : DEFAULT_PRODUCTS;
+}
+
+/**
+ * Propensities of every line for every product, with the reason a marketer can repeat: the features that push
+ * the line's score up, with its value and how it compares with the pilot. Nothing here depends on personas,
+ * so tuning them re-runs the offers without refitting a model.
+ */
+export function computePropensities(inputs: PropensityInputs, cfg: PropensityParams, seed: number): PropensityResult {
+  const { mart } = inputs;
   const lines = mart.objects() as Record<string, unknown>[];
   const ids = lines.map((l) => l.line_id as string);
-  const catalog = products.objects() as unknown as Product[];
-  const held = new Set((holdings.objects() as { line_id: string; product_id: string }[]).map((h) => `${h.line_id}|${h.product_id}`));
-  const features = cfg.features;
-  const { matrix: z } = featureMatrix(mart, features);
-
+  const catalog = catalogOf(inputs.products);
+  const byProduct = new Map(catalog.map((p) => [p.product_id, p]));
+  const holdings = readHoldings(inputs.holdings);
+  const heldBy = new Map<string, Set<string>>();
+  for (const [product, owners] of holdings.holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
+  const design = baseDesign(mart, cfg.features);
+  const sortedFeature = new Map(cfg.features.map((f) => [f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)]));
+  const models: ProductModel[] = [];
   const pairs: Record<string, unknown>[] = [];
-  const candidates: Record<string, unknown>[][] = ids.map(() => []);
   for (const product of catalog) {
-    const labels = ids.map((id) => (held.has(`${id}|${product.product_id}`) ? 1 : 0));
-    const s = scorer(product.product_id, labels, z, features, cfg);
+    const owners = holdings.holders.get(product.product_id) ?? new Set<string>();
+    const others = catalog.filter((p) => p.product_id !== product.product_id && (holdings.holders.get(p.product_id)?.size ?? 0) >= cfg.min_holders);
+    const neighbour = neighbourShares(ids, inputs.ties, owners);
+    const m = productModel(product, design, {
+      neighbour,
+      account: accountShares(ids, design.accountIds, owners),
+      held: others.map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
+    }, mart, holdings, inputs.windowEnd, { ...cfg, seed });
+    models.push(m);
+    const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
     ids.forEach((id, i) => {
+      const holds = owners.has(id);
       const line = lines[i];
-      const ok = eligible(line as never, product.product_id, product.audience, labels[i] === 1);
-      const propensity = labels[i] ? 1 : s.score(i);
-      pairs.push({ line_id: id, account_id: line.account_id, product_id: product.product_id, holds: labels[i] === 1, eligible: ok, model: s.model, propensity: round(propensity) });
-      if (!ok || propensity < cfg.min_propensity || s.model === 'none') return;
-      const drivers = s.drivers(i).slice(0, 2).map((f) => describe(f, Number(line[f])));
-      const basis = s.model === 'logistic' ? `like the ${s.holders} lines that hold it` : 'by its affinity rule (too few holders to learn from)';
-      candidates[i].push({
-        line_id: id,
-        account_id: line.account_id,
-        product_id: product.product_id,
-        audience: product.audience,
-        channel: channelOf(product.audience),
-        propensity: round(propensity),
-        expected_value: round(propensity * product.monthly_price * product.margin_rate, 4),
-        reason: drivers.length ? `${drivers.join('; ')}: ${basis}` : basis,
+      const reasons = holds || m.model === 'none' ? [] : m.drivers(i).slice(0, 2).map(([f]) => {
+        if (f === NEIGHBOUR) return `${Math.round(neighbour[i] * 100)}% of its calls with colleagues go to colleagues who hold it`;
+        if (f === ACCOUNT) return 'many of its colleagues in the company hold it';
+        if (f.startsWith('holds:')) return `holds ${byProduct.get(f.slice(6))?.name ?? f.slice(6)}`;
+        if (f === 'plan_fee') return `is on a ${Number(line.monthly_fee) >= 40 ? 'rich' : 'mid-range'} plan`;
+        if (f === 'handset_low') return 'has a low-end handset';
+        if (f === 'device_tablet_or_router') return 'is a tablet or router';
+        if (!sortedFeature.has(f)) return f.replace(/_/g, ' ');
+        const v = Number(line[f]);
+        const compared = comparison(rankShare(sortedFeature.get(f)!, v));
+        return compared ? `${describe(f, v)}, ${compared}` : describe(f, v);
+      });
+      pairs.push({
+        line_id: id, account_id: line.account_id, product_id: product.product_id, holds,
+        eligible: eligible(line as never, product.product_id, product.audience, holds), model: m.model,
+        // A holder's propensity is the score it would have had: the in-sample check of the scale needs it.
+        propensity: round(m.propensity[i], 6),
+        reason: holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis,
       });
     });
   }
-
-  const offers: Record<string, unknown>[] = [];
-  candidates.forEach((list) => {
-    list
-      .sort((a, b) => (b.expected_value as number) - (a.expected_value as number) || ((a.product_id as string) < (b.product_id as string) ? -1 : 1))
-      .slice(0, cfg.per_line)
-      .forEach((o, r) => offers.push({ line_id: o.line_id, account_id: o.account_id, rank: r + 1, product_id: o.product_id, audience: o.audience, channel: o.channel, propensity: o.propensity, expected_value: o.expected_value, reason: o.reason }));
-  });
-
   return {
     propensities: aq.from(pairs),
-    offers: aq.from(offers),
-    proposals: accountProposals(mart, personas, catalog, offers, cfg),
+    models: aq.from(models.map((m) => ({
+      product_id: m.product_id, model: m.model, holders: m.holders, recent_adopters: m.recent_adopters, at_risk: m.at_risk,
+      l2: m.l2 === null ? null : round(m.l2, 6), cv_log_loss: m.cv_log_loss === null ? null : round(m.cv_log_loss, 6),
+      adoption_rate: round(m.adoption_rate, 6), scale: m.scale, note: m.note,
+    }))),
   };
 }
 
-/** Per account: each product with the lines it suits, then each tariff with the lines whose persona it fits. */
-export function accountProposals(mart: ColumnTable, personaTable: ColumnTable, catalog: Product[], offers: Record<string, unknown>[], cfg: OfferParams): ColumnTable {
+export interface OfferInputs {
+  mart: ColumnTable;
+  personas: ColumnTable;
+  products: ColumnTable;
+  holdings: ColumnTable;
+  propensities: ColumnTable;
+  /** The response memory (declines), when there is one. */
+  responses?: ColumnTable;
+  /** The observation window's last day ('' when unknown). */
+  windowEnd: string;
+}
+
+export interface OfferResult {
+  offers: ColumnTable;
+  proposals: ColumnTable;
+}
+
+/** Ranks each line's eligible products by expected monthly margin; a line with none gets a row saying why. */
+export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams): OfferResult {
+  const { mart } = inputs;
+  const lines = mart.objects() as Record<string, unknown>[];
+  const ids = lines.map((l) => l.line_id as string);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const catalog = catalogOf(inputs.products);
+  const byProduct = new Map(catalog.map((p) => [p.product_id, p]));
+  const heldBy = new Map<string, Set<string>>();
+  for (const [product, owners] of readHoldings(inputs.holdings).holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
+  const personaOf = new Map((inputs.personas.array('line_id') as string[]).map((id, i) => [id, (inputs.personas.array('persona') as string[])[i]]));
+
+  // The tariff each line would be proposed, and the add-ons that tariff makes pointless for it.
+  const changes = proposedTariffs(lines, personaOf, heldBy, byProduct, cfg);
+  const includedBy = (i: number) => new Set(changes[i] ? cfg.tariffs[changes[i]!.plan_id].includes : []);
+
+  // Declines remembered: product offers a line turned down recently.
+  const declined = new Set<string>();
+  if (inputs.responses?.numRows() && inputs.windowEnd) {
+    const since = new Date(Date.parse(inputs.windowEnd + 'T00:00:00Z') - cfg.decline_memory_days * 86_400_000).toISOString().slice(0, 10);
+    for (const r of inputs.responses.objects() as Record<string, string>[]) {
+      if (r.response === 'declined' && r.line_id && r.product_id && String(r.date) > since) declined.add(`${r.line_id}|${r.product_id}`);
+    }
+  }
+
+  const candidates: Record<string, unknown>[][] = ids.map(() => []);
+  const why: Set<string>[] = ids.map(() => new Set());
+  for (const pair of inputs.propensities.objects() as { line_id: string; product_id: string; holds: boolean; eligible: boolean; model: string; propensity: number; reason: string }[]) {
+    const i = index.get(pair.line_id);
+    const product = byProduct.get(pair.product_id);
+    if (i === undefined || !product) continue;
+    if (pair.holds) why[i].add('held');
+    else if (!pair.eligible) why[i].add('not eligible');
+    else if (pair.model === 'none') why[i].add('no model');
+    else if (includedBy(i).has(pair.product_id)) why[i].add('in its proposed tariff');
+    else if (declined.has(`${pair.line_id}|${pair.product_id}`)) why[i].add('declined recently');
+    else if (pair.propensity < cfg.min_propensity) why[i].add('below the threshold');
+    else {
+      candidates[i].push({
+        line_id: pair.line_id, account_id: lines[i].account_id, product_id: product.product_id, audience: product.audience, channel: channelOf(product.audience),
+        propensity: pair.propensity, expected_value: round(pair.propensity * product.monthly_price * product.margin_rate, 4), reason: pair.reason,
+      });
+    }
+  }
+
+  const offers: Record<string, unknown>[] = [];
+  candidates.forEach((list, i) => {
+    if (!list.length) {
+      // Every line gets a row: one with no offer says why.
+      const w = why[i];
+      const reason = w.has('below the threshold') ? `no offer: every product it could take is below the propensity threshold ${cfg.min_propensity}`
+        : w.size === 1 && w.has('held') ? 'no offer: it holds every product'
+        : w.has('declined recently') && [...w].every((x) => x === 'declined recently' || x === 'held') ? 'no offer: it declined what is left recently'
+        : `no offer: nothing eligible (${[...w].sort().join(', ')})`;
+      offers.push({ line_id: ids[i], account_id: lines[i].account_id, rank: 0, product_id: null, audience: null, channel: null, propensity: 0, expected_value: 0, reason });
+      return;
+    }
+    list
+      .sort((a, b) => (b.expected_value as number) - (a.expected_value as number) || ((a.product_id as string) < (b.product_id as string) ? -1 : 1))
+      .slice(0, cfg.per_line)
+      .forEach((o, r) => offers.push({ ...o, rank: r + 1 }));
+  });
+
+  return {
+    offers: aq.from(offers.map((o) => ({ line_id: o.line_id, account_id: o.account_id, rank: o.rank, product_id: o.product_id, audience: o.audience, channel: o.channel, propensity: o.propensity, expected_value: o.expected_value, reason: o.reason }))),
+    proposals: accountProposals(mart, catalog, offers, changes, cfg),
+  };
+}
+
+/** The tariff change of each line (in the order of `lines`), its persona looked up by line id. */
+export function proposedTariffs(lines: readonly Record<string, unknown>[], personaOf: ReadonlyMap<string, string>, heldBy: ReadonlyMap<string, ReadonlySet<string>>, products: ReadonlyMap<string, Product>, cfg: Pick<OfferParams, 'tariffs' | 'plan_margin_rate' | 'charge_margin_rate'>): (TariffChange | undefined)[] {
+  return lines.map((l) => {
+    const line: TariffLine = {
+      line_id: l.line_id as string, persona: personaOf.get(l.line_id as string) ?? '', plan_id: String(l.plan_id), payment_type: String(l.payment_type),
+      monthly_fee: Number(l.monthly_fee), charges: Number(l.charges ?? 0), roaming_charges: Number(l.roaming_charges ?? 0),
+      international_charges: Number(l.international_charges ?? 0), observed_days: Number(l.observed_days ?? 30),
+    };
+    return tariffChange(line, heldBy.get(line.line_id) ?? new Set(), cfg.tariffs, products, cfg);
+  });
+}
+
+/** Per account: each product with the lines it is offered to, then each tariff with the lines it changes and what it is worth. */
+function accountProposals(mart: ColumnTable, catalog: Product[], offers: Record<string, unknown>[], changes: (TariffChange | undefined)[], cfg: OfferParams): ColumnTable {
   const accounts = mart.array('account_id') as string[];
   const plans = mart.array('plan_id') as string[];
-  const fees = mart.array('monthly_fee') as number[];
-  const payment = mart.array('payment_type') as string[];
-  // Matched by line id, never by row position: the two tables need not share an order.
-  const personaOf = new Map((personaTable.array('line_id') as string[]).map((id, i) => [id, (personaTable.array('persona') as string[])[i]]));
-  const personas = (mart.array('line_id') as string[]).map((id) => personaOf.get(id) ?? '');
   const linesByAccount = groupIndices(accounts);
-  const strongOffers = groupBy(offers.filter((o) => (o.propensity as number) >= cfg.proposal_min_propensity), (o) => o.account_id as string);
+  const strongOffers = groupBy(offers.filter((o) => Number(o.rank) > 0 && (o.propensity as number) >= cfg.proposal_min_propensity), (o) => o.account_id as string);
   const rows: Record<string, unknown>[] = [];
   for (const account of [...linesByAccount.keys()].sort()) {
     const lines = linesByAccount.get(account)!;
@@ -175,21 +251,25 @@ export function accountProposals(mart: ColumnTable, personaTable: ColumnTable, c
       rows.push({
         account_id: account, kind: 'product', item_id: product.product_id, name: product.name, audience: product.audience,
         channel: channelOf(product.audience), lines: hits.length, share_of_lines: round(hits.length / total, 4),
-        expected_monthly_value: round(hits.reduce((s, o) => s + (o.expected_value as number), 0), 2),
-        detail: `mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 2)}`,
+        expected_margin_per_month: round(hits.reduce((s, o) => s + (o.expected_value as number), 0), 2),
+        customer_pays_change_per_month: null, operator_margin_change_per_month: null,
+        detail: `mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 3)} (probability of adopting within the period after the window)`,
       });
     }
     for (const [planId, tariff] of Object.entries(cfg.tariffs)) {
-      const idx = lines.filter((i) => payment[i] === 'postpaid' && tariff.personas.includes(personas[i]));
+      const idx = lines.filter((i) => changes[i]?.plan_id === planId);
+      // No line changes plan: nothing to propose.
       if (!idx.length) continue;
-      const changing = idx.filter((i) => plans[i] !== planId);
       const mix = new Map<string, number>();
       for (const i of idx) mix.set(plans[i], (mix.get(plans[i]) ?? 0) + 1);
+      const customer = idx.reduce((s, i) => s + changes[i]!.customer_pays_change_per_month, 0);
+      const operator = idx.reduce((s, i) => s + changes[i]!.operator_margin_change_per_month, 0);
+      const dropped = idx.reduce((s, i) => s + changes[i]!.dropped.length, 0);
       rows.push({
         account_id: account, kind: 'tariff', item_id: planId, name: tariff.name, audience: 'business', channel: channelOf('business'),
-        lines: idx.length, share_of_lines: round(idx.length / total, 4),
-        expected_monthly_value: round(changing.reduce((s, i) => s + (tariff.monthly_fee - fees[i]), 0), 2),
-        detail: `${changing.length} lines change plan; now on ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}`,
+        lines: idx.length, share_of_lines: round(idx.length / total, 4), expected_margin_per_month: null,
+        customer_pays_change_per_month: round(customer, 2), operator_margin_change_per_month: round(operator, 2),
+        detail: `${idx.length} lines move from ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}; the customer pays ${round(Math.abs(customer), 2)} ${customer <= 0 ? 'less' : 'more'} a month${dropped ? ` (${dropped} add-ons included)` : ''}`,
       });
     }
   }

@@ -1,3 +1,5 @@
+import type { Conditions } from '../features/rules';
+
 /**
  * The default offer catalog, used when a pilot has no products file. Prices are
  * monthly, in the account currency; margin_rate is the share of the price that is margin.
@@ -12,13 +14,14 @@ export interface Product {
 }
 
 /**
- * What a product is for, in mart features: the affinity rule scores lines when too few
- * lines hold the product to train a model, and its features name the reason.
+ * What a product is for, in mart features: when too few lines hold a product to learn from, the rule ranks
+ * lines by these drivers (standardised, averaged; a leading '-' inverts one), and `needs` keeps the product
+ * from lines that show no use for it at all (no roaming pack for a line that never roams).
  */
 export interface ProductAffinity {
   product_id: string;
-  /** Mart features whose (standardised) sum is the affinity; a leading '-' inverts one. */
   drivers: string[];
+  needs?: Conditions;
 }
 
 export const DEFAULT_PRODUCTS: Product[] = [
@@ -35,14 +38,14 @@ export const DEFAULT_PRODUCTS: Product[] = [
 ];
 
 export const PRODUCT_AFFINITY: ProductAffinity[] = [
-  { product_id: 'ROAM_PACK', drivers: ['roaming_days'] },
-  { product_id: 'INTL_PACK', drivers: ['international_share'] },
-  { product_id: 'DATA_XL', drivers: ['data_mb'] },
-  { product_id: 'FLEET_VPN', drivers: ['internal_share'] },
-  { product_id: 'DEVICE_UPGRADE', drivers: ['distinct_cells', 'voice_minutes'] },
-  { product_id: 'MOBILE_SECURITY', drivers: ['data_mb', 'roaming_days'] },
-  { product_id: 'PERSONAL_LINE', drivers: ['evening_night_share', 'weekend_share'] },
+  { product_id: 'ROAM_PACK', drivers: ['roaming_days_with_colleagues', 'roaming_days'], needs: { roaming_days: ['>', 0] } },
+  { product_id: 'INTL_PACK', drivers: ['international_business_share'], needs: { international_share: ['>', 0] } },
+  { product_id: 'DATA_XL', drivers: ['data_mb_per_active_day'], needs: { data_mb: ['>', 0] } },
+  { product_id: 'FLEET_VPN', drivers: ['own_internal_share'], needs: { internal_share: ['>', 0] } },
+  { product_id: 'DEVICE_UPGRADE', drivers: ['distinct_cells', 'voice_out_per_active_day'] },
+  { product_id: 'MOBILE_SECURITY', drivers: ['data_mb_per_active_day', 'roaming_days'] },
+  { product_id: 'PERSONAL_LINE', drivers: ['own_off_hours_share', 'international_private_share'] },
   { product_id: 'FAMILY_BUNDLE', drivers: ['weekend_share'] },
-  { product_id: 'HOME_FIBER', drivers: ['data_mb', 'evening_night_share'] },
-  { product_id: 'TRAVEL_PASS', drivers: ['roaming_days', 'weekend_share'] },
+  { product_id: 'HOME_FIBER', drivers: ['data_mb_per_active_day', 'evening_night_share'] },
+  { product_id: 'TRAVEL_PASS', drivers: ['roaming_days', 'weekend_share'], needs: { roaming_days: ['>', 0] } },
 ];

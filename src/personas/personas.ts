@@ -1,21 +1,57 @@
 /**
- * Step 4, personas: a named persona per line from the analyst's rules and a model cluster from k-means
- * on standardised behaviour, plus a profile per cluster so each cluster can be read and named.
+ * Step 4, personas: clusters of lines found in the pilot's own data and named from their profiles, so
+ * that personas follow the pilot rather than thresholds fitted to another one (docs/methods.md §4).
+ *
+ * 1. Features (`personas.features`): rates per active day, shares of the line's own calls (when it calls,
+ *    whom), mobility, days abroad with colleagues on the line, as the dictionary scales them, z-scored
+ *    over the pilot (src/features/matrix.ts).
+ * 2. Clusters: for each k in [k_min, k_max], k-means (restarts from the seed) starts a Gaussian mixture
+ *    with diagonal covariances (src/features/mixture.ts); the k with the highest mean silhouette
+ *    (Rousseeuw 1987) wins. k_min is above the number of named personas: a cluster holding two personas
+ *    cannot be split by naming, while two clusters of one persona are merged by it. Above `fit_sample`
+ *    lines the mixture is fitted on a seeded sample and every line is then assigned by its posterior.
+ * 3. Names: each cluster takes the persona whose signature (traits: features and the direction in which
+ *    they mark the persona, `personas.signatures`) scores highest on the cluster's mean, in standard
+ *    deviations of the pilot; below `min_signature`, `default_persona`. Clusters of one name merge.
+ * 4. Pinned rules (`personas.rules`: absolute thresholds an analyst sets) come first: a line that matches
+ *    one takes its persona whatever its cluster.
+ *
+ * Each line gets its confidence (the posterior probability of the clusters that carry its persona; 1 under
+ * a pinned rule) and its reason in words: the persona's traits with the line's own values and how they
+ * compare with the pilot's other lines.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';
 import { clusterLines } from '../features/kmeans';
-import { persona, type PersonaRule } from './rules';
+import { fitMixture, hardLabels, posteriors, type Mixture } from '../features/mixture';
+import { silhouette } from '../features/silhouette';
+import { describe } from '../features/describe';
+import { createRng, deriveSeed, shuffle } from '../util/rng';
 import { round } from '../util/stats';
+import { firstMatch } from '../features/rules';
+import type { PersonaRule } from './rules';
+
+export interface Signature {
+  description: string;
+  /** Feature: weight; positive when a high value marks the persona, negative when a low one does. */
+  traits: Record<string, number>;
+}
 
 export interface PersonaParams {
-  k: number;
-  restarts: number;
-  max_iterations: number;
   /** Mart features the clusters are built on. */
   features: string[];
-  /** Ordered rules by name; the first that matches names the line. */
+  k_min: number;
+  k_max: number;
+  restarts: number;
+  max_iterations: number;
+  /** Above this many lines the mixture is fitted on a seeded sample of them. */
+  fit_sample: number;
+  /** What marks each persona, by persona name. */
+  signatures: Record<string, Signature>;
+  /** A cluster whose best signature scores below this (standard deviations) is named default_persona. */
+  min_signature: number;
+  /** Pinned rules by name, tried in order before the clusters: absolute thresholds an analyst sets. */
   rules: Record<string, PersonaRule>;
   default_persona: string;
 }
@@ -23,36 +59,115 @@ export interface PersonaParams {
 export interface PersonaResult {
   personas: ColumnTable;
   profiles: ColumnTable;
+  kCurve: ColumnTable;
+}
+
+/** Share of values below v, for "more than 9 in 10 lines". */
+function percentileOf(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length ? lo / sorted.length : 0;
+}
+
+function compareWords(share: number, high: boolean): string {
+  const tenths = Math.round((high ? share : 1 - share) * 10);
+  if (tenths >= 10) return high ? 'more than almost every line of the pilot' : 'less than almost every line of the pilot';
+  if (tenths <= 5) return high ? 'about the pilot\'s middle' : 'about the pilot\'s middle';
+  return `${high ? 'more' : 'less'} than ${tenths} in 10 lines of the pilot`;
+}
+
+/** Scores each signature on a point of the z-scored feature space. */
+export function signatureScores(point: readonly number[], features: readonly string[], signatures: Record<string, Signature>): [string, number][] {
+  return Object.entries(signatures).map(([persona, sig]) => {
+    const traits = Object.entries(sig.traits).filter(([f]) => features.includes(f));
+    const weight = traits.reduce((s, [, w]) => s + Math.abs(w), 0);
+    return [persona, weight ? traits.reduce((s, [f, w]) => s + w * point[features.indexOf(f)], 0) / weight : -Infinity];
+  });
+}
+
+/** k from the data: the mixture of each k from k-means, scored by the silhouette. */
+function chooseClusters(matrix: number[][], cfg: PersonaParams, seed: number): { model: Mixture; k: number; curve: { k: number; silhouette: number }[] } {
+  let fit = matrix;
+  if (matrix.length > cfg.fit_sample) {
+    const order = shuffle(createRng(deriveSeed(seed, 'persona-sample')), matrix.map((_, i) => i)).slice(0, cfg.fit_sample).sort((a, b) => a - b);
+    fit = order.map((i) => matrix[i]);
+  }
+  const curve: { k: number; silhouette: number }[] = [];
+  let best: { model: Mixture; k: number; score: number } | undefined;
+  for (let k = cfg.k_min; k <= Math.min(cfg.k_max, fit.length - 1); k++) {
+    const start = clusterLines(fit, { k, restarts: cfg.restarts, maxIterations: cfg.max_iterations, seed });
+    const model = fitMixture(fit, start.clusters);
+    const score = silhouette(fit, hardLabels(posteriors(model, fit)), { seed });
+    curve.push({ k, silhouette: round(score, 4) });
+    if (!best || score > best.score + 1e-9) best = { model, k, score };
+  }
+  if (!best) {
+    // Too few lines to cluster: one component.
+    const model = fitMixture(fit, fit.map(() => 1));
+    return { model, k: 1, curve };
+  }
+  return { model: best.model, k: best.k, curve };
 }
 
 export function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed: number): PersonaResult {
-  const rows = mart.objects() as Record<string, unknown>[];
-  const names = rows.map((r) => persona(r, cfg.rules, cfg.default_persona));
+  const n = mart.numRows();
+  const ids = mart.array('line_id') as string[];
+  const accounts = mart.array('account_id') as string[];
+  const empty = { personas: aq.table({ line_id: [], account_id: [], persona: [], segment: [], cluster: [], confidence: [], reason: [] }), profiles: aq.from([]), kCurve: aq.from([]) };
+  if (!n) return empty;
   const { matrix } = featureMatrix(mart, cfg.features);
-  const { clusters } = clusterLines(matrix, { k: cfg.k, restarts: cfg.restarts, maxIterations: cfg.max_iterations, seed });
-  const personas = aq.table({
-    line_id: mart.array('line_id'),
-    account_id: mart.array('account_id'),
-    persona: names,
-    // The contract's name for the persona column (it never renames); the same values.
-    segment: names,
-    cluster: clusters,
+  const { model, curve } = chooseClusters(matrix, cfg, seed);
+  const post = posteriors(model, matrix);
+  const clusters = hardLabels(post);
+
+  // Name each cluster from its mean (in the pilot's standard deviations).
+  const names = model.means.map((mu) => {
+    const scores = signatureScores(mu, cfg.features, cfg.signatures).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    return scores[0] && scores[0][1] >= cfg.min_signature ? scores[0] : ([cfg.default_persona, scores[0]?.[1] ?? 0] as [string, number]);
   });
 
-  // Profiles in the features' own units: means per cluster and the persona most of its lines carry.
-  const profiles: Record<string, unknown>[] = [];
-  const ids = [...new Set(clusters)].sort((a, b) => a - b);
-  for (const c of ids) {
-    const idx = clusters.map((x, i) => (x === c ? i : -1)).filter((i) => i >= 0);
-    const counts = new Map<string, number>();
-    for (const i of idx) counts.set(names[i], (counts.get(names[i]) ?? 0) + 1);
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    const profile: Record<string, unknown> = { cluster: c, lines: idx.length, main_persona: top[0], main_persona_share: round(top[1] / idx.length, 4) };
-    for (const f of cfg.features) {
-      const values = mart.array(f) as number[];
-      profile[f] = round(idx.reduce((s, i) => s + values[i], 0) / idx.length, 4);
+  const rows = mart.objects() as Record<string, unknown>[];
+  const sorted = new Map(cfg.features.map((f) => [f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)]));
+  const traitsOf = (persona: string) => Object.entries(cfg.signatures[persona]?.traits ?? {}).filter(([f]) => sorted.has(f)).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const personas: string[] = [];
+  const confidence: number[] = [];
+  const reasons: string[] = [];
+  rows.forEach((row, i) => {
+    const pinned = firstMatch(row, cfg.rules);
+    if (pinned) {
+      personas.push(pinned[1].persona);
+      confidence.push(1);
+      reasons.push(`pinned rule ${pinned[0]}: ${pinned[1].description}`);
+      return;
     }
-    profiles.push(profile);
-  }
-  return { personas, profiles: aq.from(profiles) };
+    const persona = names[clusters[i] - 1][0];
+    personas.push(persona);
+    confidence.push(round(names.reduce((s, [name], c) => s + (name === persona ? post[i][c] : 0), 0), 4));
+    const traits = traitsOf(persona).slice(0, 2).map(([f, w]) => {
+      const v = Number(row[f]);
+      return `${describe(f, v)}, ${compareWords(percentileOf(sorted.get(f)!, v), w > 0)}`;
+    });
+    reasons.push(traits.length ? `${cfg.signatures[persona]?.description ?? persona}: ${traits.join('; ')}` : `no persona stands out in its cluster`);
+  });
+
+  const profiles = model.means.map((_, c) => {
+    const members = clusters.map((x, i) => (x === c + 1 ? i : -1)).filter((i) => i >= 0);
+    return {
+      cluster: c + 1, lines: members.length, persona: names[c][0], signature_score: round(names[c][1], 4),
+      ...Object.fromEntries(cfg.features.map((f) => {
+        const values = mart.array(f) as ArrayLike<number>;
+        return [f, round(members.length ? members.reduce((s, i) => s + Number(values[i]), 0) / members.length : 0, 4)];
+      })),
+    };
+  }).filter((p) => p.lines > 0);
+  return {
+    personas: aq.table({ line_id: ids, account_id: accounts, persona: personas, segment: personas, cluster: clusters, confidence, reason: reasons }),
+    profiles: aq.from(profiles),
+    kCurve: aq.from(curve),
+  };
 }

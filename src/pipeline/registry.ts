@@ -9,7 +9,7 @@ import { martStep } from '../mart/step';
 import { networkStep } from '../network/step';
 import { valueStep } from '../value/step';
 import { personasStep } from '../personas/step';
-import { offersStep } from '../offers/step';
+import { offersStep, propensitiesStep } from '../offers/step';
 import { accountsStep } from '../accounts/step';
 import { relationshipStep } from '../relationship/step';
 import { pilotStep } from '../pilot/step';
@@ -20,8 +20,9 @@ export const STEPS: readonly StepDef[] = [
   loadStep,
   martStep,
   networkStep,
-  valueStep,
   personasStep,
+  valueStep,
+  propensitiesStep,
   offersStep,
   accountsStep,
   relationshipStep,

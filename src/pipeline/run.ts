@@ -96,10 +96,10 @@ function versions(): Record<string, string> {
 /** Config keys that name mart features must name real ones: checked before any work. */
 function checkFeatures(config: Config): void {
   const known = new Set(FEATURES.map((f) => f.name));
-  const named: [string, string[]][] = [
+  const named: [string, readonly string[]][] = [
     ['personas.features', config.personas.features],
     ['personas.rules.*.when', ruleFeatures(Object.values(config.personas.rules))],
-    ['offers.features', config.offers.features],
+    ['propensities.features', config.propensities.features],
   ];
   for (const [key, list] of named) {
     const bad = list.filter((f) => !known.has(f));
@@ -259,6 +259,8 @@ function gatherInputs(step: StepDef, memory: ReadonlyMap<DatasetName, Data>, out
 /** What a run decided before writing anything. */
 interface Prepared {
   plan: StepDef[];
+  /** Steps with nothing to do on this pilot. */
+  leftOut: StepDef[];
   data: string;
   loads: boolean;
   before?: Manifest;
@@ -294,10 +296,8 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
   // Steps with nothing to do on this pilot (measure without campaigns) are left out, unless named.
   const hasInput = async (file: FileName) => (loads ? Boolean(locate(data, file)) : existsSync(inputPath(datasetPath(out, 'inputs'), file)) && (await inputRows(await engine.get(), out, file)) > 0);
   const plan: StepDef[] = [];
-  for (const step of planned) {
-    if (!options.steps && step.applies && !(await step.applies({ hasInput }))) log(`[${step.name}] left out: nothing to do on this pilot (${step.summary})`);
-    else plan.push(step);
-  }
+  const leftOut: StepDef[] = [];
+  for (const step of planned) (!options.steps && step.applies && !(await step.applies({ hasInput })) ? leftOut : plan).push(step);
   if (!plan.length) throw new SoOError('pipeline', 'nothing to run');
 
   // Inputs that no step of this run writes must exist from an earlier run.
@@ -320,7 +320,7 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
     plans.set(step, await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: async () => accountIds(await engine.get(), data, out, loads) }));
   }
   checkOutputFolder(out);
-  return { plan, data, loads, before, plans };
+  return { plan, leftOut, data, loads, before, plans };
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
@@ -336,8 +336,9 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
 }
 
 /** Runs the prepared plan: removes what it makes stale, runs each step, keeps run.json current. */
-async function execute({ plan, data, loads, before, plans }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
+async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
   const { config, out } = options;
+  for (const step of leftOut) log(`[${step.name}] left out: nothing to do on this pilot (${step.summary})`);
   const files = runFiles(out);
   const manifest: Manifest = {
     completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,

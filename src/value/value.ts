@@ -1,13 +1,16 @@
 /**
  * Step 3, employee value (docs/methods.md has the formulas):
  *   current_value   monthly_fee + (charges + top-ups) scaled to 30 days: what the line pays now per month
- *   potential_value what comparable lines pay more (the potential_quantile of current value among lines
- *                   of the same activity band, less this line's), plus personal_line_value when the
- *                   employee has no personal line with us yet
- *   influence_value influence_damping x sum over colleagues j of (w_ij / strength_j) x current_value_j:
- *                   the spend of the colleagues whose calling runs through this line (w: the call graph's
- *                   tie weights, network/call_ties.csv, so value and network weigh calls alike)
- *   total_value     current + potential_weight x potential + influence_weight x influence
+ *   potential_value what comparable lines pay more: the potential_quantile of current value among its peers
+ *                   (same persona and activity band; with fewer than min_peers, the same persona; then all),
+ *                   less this line's, capped at potential_cap times its current value; plus
+ *                   personal_line_value when the employee has no personal line with us yet
+ *   influence_value influence_rate x sum over colleagues j of (w_ij / strength_j) x potential_value_j: the part of
+ *                   its colleagues' potential that word of mouth through this line may bring (w: the call
+ *                   graph's tie weights, network/call_ties.csv). It is a share of other lines' potential, never
+ *                   of anyone's spend: summed over an account it never exceeds influence_rate x its potential
+ *   total_value     current + potential_weight x potential + influence_weight x influence: an index to rank
+ *                   lines by, not money to add up (docs/methods.md says which values may be summed)
  *   value_tier      A: the fewest lines that together carry tier_a_share of the account's spend,
  *                   B: up to tier_b_share, C: the rest
  */
@@ -16,12 +19,18 @@ import type { ColumnTable } from 'arquero';
 import { groupIndices, quantile, round } from '../util/stats';
 
 export interface ValueParams {
-  /** Quantile of current value among lines of similar activity that sets their potential. */
+  /** Quantile of current value among a line's peers that sets its potential. */
   potential_quantile: number;
+  /** Activity bands within a persona: the peers of a line are its persona's lines of its band. */
   activity_bands: number;
+  /** Fewest peers a comparison needs; below, the persona's lines, then every line. */
+  min_peers: number;
+  /** Potential (before a personal line) is at most this many times the line's current value. */
+  potential_cap: number;
   /** Monthly value of a personal line the employee does not yet have with us. */
   personal_line_value: number;
-  influence_damping: number;
+  /** Share of a colleague's potential that word of mouth through a line may bring. */
+  influence_rate: number;
   potential_weight: number;
   influence_weight: number;
   /** Tier A holds the lines that carry the first tier_a_share of an account's value. */
@@ -31,6 +40,8 @@ export interface ValueParams {
 
 export interface ValueInputs {
   mart: ColumnTable;
+  /** line_id, persona: the peers of a line share its persona. */
+  personas: ColumnTable;
   /** The call graph's ties (line_id, other_line_id, weight), from the network step. */
   ties: ColumnTable;
   /** Active holdings: line_id, product_id. */
@@ -59,7 +70,7 @@ export function spendTiers(spend: readonly number[], tierA: number, tierB: numbe
   return tiers;
 }
 
-export function computeValue({ mart, ties, holdings }: ValueInputs, cfg: ValueParams): ColumnTable {
+export function computeValue({ mart, personas, ties, holdings }: ValueInputs, cfg: ValueParams): ColumnTable {
   const n = mart.numRows();
   const col = (name: string) => mart.array(name) as number[];
   const ids = mart.array('line_id') as string[];
@@ -74,12 +85,23 @@ export function computeValue({ mart, ties, holdings }: ValueInputs, cfg: ValuePa
     return payment[i] === 'prepaid' ? topUps[i] * perMonth : fee[i] + charges[i] * perMonth;
   });
 
+  // Peers: same persona and activity band, falling back to the persona, then to every line.
+  const personaOf = new Map((personas.array('line_id') as string[]).map((id, i) => [id, (personas.array('persona') as string[])[i]]));
+  const persona = ids.map((id) => personaOf.get(id) ?? '');
   const activity = ids.map((_, i) => minutes[i] + sms[i] + data[i] / 100);
-  const bands = activityBands(activity, cfg.activity_bands);
-  const bandTarget = new Map<number, number>();
-  for (const [band, idx] of groupIndices(bands.map(String))) bandTarget.set(Number(band), quantile(idx.map((i) => current[i]), cfg.potential_quantile));
+  const bands = new Array<number>(n).fill(1);
+  for (const [, idx] of groupIndices(persona)) activityBands(idx.map((i) => activity[i]), cfg.activity_bands).forEach((b, k) => (bands[idx[k]] = b));
+  const target = new Array<number>(n).fill(0);
+  const all = quantile(current, cfg.potential_quantile);
+  const byPersona = new Map([...groupIndices(persona)].map(([p, idx]) => [p, idx]));
+  for (const [, idx] of groupIndices(ids.map((_, i) => `${persona[i]}|${bands[i]}`))) {
+    const personaIdx = byPersona.get(persona[idx[0]])!;
+    const peers = idx.length >= cfg.min_peers ? idx : personaIdx.length >= cfg.min_peers ? personaIdx : undefined;
+    const q = peers ? quantile(peers.map((i) => current[i]), cfg.potential_quantile) : all;
+    for (const i of idx) target[i] = q;
+  }
   const personal = new Set((holdings.numRows() ? (holdings.filter((d: { product_id: string }) => d.product_id === 'PERSONAL_LINE').array('line_id') as string[]) : []));
-  const headroom = ids.map((_, i) => Math.max(0, (bandTarget.get(bands[i]) ?? 0) - current[i]));
+  const headroom = ids.map((_, i) => Math.min(cfg.potential_cap * current[i], Math.max(0, target[i] - current[i])));
   const potential = ids.map((id, i) => headroom[i] + (personal.has(id) ? 0 : cfg.personal_line_value));
 
   // Influence through the internal call graph (undirected strengths); ties of weight 0 carry none.
@@ -97,8 +119,8 @@ export function computeValue({ mart, ties, holdings }: ValueInputs, cfg: ValuePa
   }
   const influence = new Float64Array(n);
   for (const [a, b, w] of pairs) {
-    influence[a] += (w / strength[b]) * current[b];
-    influence[b] += (w / strength[a]) * current[a];
+    influence[a] += (w / strength[b]) * potential[b];
+    influence[b] += (w / strength[a]) * potential[a];
   }
 
   const tiers = new Array<string>(n);
@@ -115,8 +137,8 @@ export function computeValue({ mart, ties, holdings }: ValueInputs, cfg: ValuePa
     account_id: accounts,
     current_value: current.map((v) => round(v, 4)),
     potential_value: potential.map((v) => round(v, 4)),
-    influence_value: Array.from(influence, (v) => round(cfg.influence_damping * v, 4)),
-    total_value: ids.map((_, i) => round(current[i] + cfg.potential_weight * potential[i] + cfg.influence_weight * cfg.influence_damping * influence[i], 4)),
+    influence_value: Array.from(influence, (v) => round(cfg.influence_rate * v, 4)),
+    total_value: ids.map((_, i) => round(current[i] + cfg.potential_weight * potential[i] + cfg.influence_weight * cfg.influence_rate * influence[i], 4)),
     spend_share: spendShare.map((v) => round(v)),
     activity_band: bands,
     value_tier: tiers,

@@ -92,14 +92,14 @@ describe('continuing a run', () => {
     expect(m.removed_stale).toEqual(expect.arrayContaining(['offers/next_best_offers.csv', 'report/index.html']));
     expect(m.steps.offers.status).toBe('removed');
     expect(m.outputs['offers/next_best_offers.csv']).toBeUndefined();
-    // network and value do not depend on personas: a run up to personas re-made them only because the mart ran.
+    // network does not feed personas: a run up to personas re-made the mart, so the network's outputs went stale.
     expect(m.steps.network.status).toBe('removed');
   });
 
   it('runs only the steps that read what --from writes', async () => {
     await runPipeline({ data, out, config: resolveConfig({}), log: silent });
     const m = await runPipeline({ out, config: resolveConfig({}), from: 'value', log: silent });
-    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['accounts', 'relationship', 'report', 'value']);
+    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['accounts', 'pilot', 'relationship', 'report', 'value']);
     expect(m.steps.personas.status).toBe('kept');
     expect(m.steps.offers.status).toBe('kept');
   });

@@ -27,14 +27,14 @@ describe('notebooks', () => {
     run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'notebooks.js'), '--data', data, '--out', out], { encoding: 'utf8' });
   }, 600_000);
 
-  it('all five run without a failing cell', () => {
+  it('all seven run without a failing cell', () => {
     expect(run.stderr).not.toMatch(/failed|did not run/);
     expect(run.status).toBe(0);
     const executed = readdirSync(join(out, 'executed')).filter((f) => f.endsWith('.ipynb')).sort();
-    expect(executed).toEqual(['01_mart.ipynb', '02_networks.ipynb', '03_value.ipynb', '04_personas.ipynb', '05_offers.ipynb']);
+    expect(executed).toEqual(['01_mart.ipynb', '02_networks.ipynb', '03_value.ipynb', '04_personas.ipynb', '05_offers.ipynb', '06_accounts.ipynb', '07_pilot.ipynb']);
   });
 
-  it.each(['01_mart', '02_networks', '03_value', '04_personas', '05_offers'])('%s has a chart and no error output', (name) => {
+  it.each(['01_mart', '02_networks', '03_value', '04_personas', '05_offers', '06_accounts', '07_pilot'])('%s has a chart and no error output', (name) => {
     const path = join(out, 'executed', `${name}.ipynb`);
     expect(existsSync(path)).toBe(true);
     expect(notebookErrors(path)).toEqual([]);

@@ -11,8 +11,8 @@ import { runPipeline, type Manifest } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
 import { datasetPath, runFiles } from '../../src/catalog';
 import { readPlainCsv } from '../../src/io/tables';
-import { auc } from '../../src/offers/logistic';
-import { adjustedRand, tempDir } from '../helpers';
+import { runQuality } from '../../src/quality/metrics';
+import { tempDir } from '../helpers';
 
 function csv(path: string): Record<string, string>[] {
   const [head, ...rows] = readFileSync(path, 'utf8').trim().split('\n');
@@ -79,11 +79,10 @@ describe('pipeline on a generated pilot', () => {
     expect(offered.size).toBe(lines.length);
   });
 
-  it('recovers the planted personas well above chance (adjusted Rand index)', () => {
-    const seg = csv(datasetPath(out, 'personas'));
-    const planted = seg.map((r) => truth[r.line_id].persona);
-    expect(adjustedRand(planted, seg.map((r) => r.persona))).toBeGreaterThan(0.7);
-    expect(adjustedRand(planted, seg.map((r) => r.cluster))).toBeGreaterThan(0.6);
+  it('recovers the planted personas (adjusted Rand index)', () => {
+    const q = runQuality(out, data);
+    expect(q.persona_ari).toBeGreaterThan(0.9);
+    expect(q.cluster_ari).toBeGreaterThan(0.8);
   });
 
   it('ranks planted hubs in the top tenth of their company by PageRank', () => {
@@ -109,11 +108,9 @@ describe('pipeline on a generated pilot', () => {
     expect(lift).toBeGreaterThan(8);
   });
 
-  it('ranks the likely adopters above the others (AUC over eligible non-holders)', () => {
-    const planted = new Map(csv(join(`${data}_truth`, 'products_truth.csv')).map((r) => [`${r.line_id}|${r.product_id}`, r.likely_next === '1']));
-    const scored = csv(datasetPath(out, 'propensities')).filter((r) => r.holds === 'false' && r.eligible === 'true');
-    const value = auc(scored.map((r) => Number(r.propensity)), scored.map((r) => planted.get(`${r.line_id}|${r.product_id}`)!));
-    expect(value).toBeGreaterThan(0.9);
+  it('ranks the lines that adopt each product after the window near as well as their true probabilities do', () => {
+    const q = runQuality(out, data);
+    expect(q.mean_auc).toBeGreaterThan(q.auc_bar);
   });
 
   const files = (root: string): string[] => readdirSync(root).flatMap((f) => (statSync(join(root, f)).isDirectory() ? files(join(root, f)).map((x) => join(f, x)) : [f]));
@@ -141,12 +138,12 @@ describe('pipeline on a generated pilot', () => {
     const [mart, personas] = [datasetPath(out, 'mart'), datasetPath(out, 'personas')];
     const martBefore = statSync(mart).mtimeMs;
     const before = readFileSync(personas, 'utf8');
-    const config = resolveConfig({ personas: { k: 4 } });
+    const config = resolveConfig({ personas: { k_min: 4, k_max: 4 } });
     const m = await runPipeline({ out, config, from: 'personas', log: silent });
     expect(m.completed).toBe(true);
     expect(statSync(mart).mtimeMs).toBe(martBefore);
     expect(readFileSync(personas, 'utf8')).not.toBe(before);
-    expect(new Set(csv(personas).map((r) => r.cluster))).toEqual(new Set(['1', '2', '3', '4']));
-    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['accounts', 'offers', 'personas', 'relationship', 'report']);
+    expect(new Set(csv(personas).map((r) => r.cluster)).size).toBeLessThanOrEqual(4);
+    expect(Object.keys(m.timings_s).filter((k) => k !== 'total').sort()).toEqual(['accounts', 'offers', 'personas', 'pilot', 'relationship', 'report', 'value']);
   });
 });

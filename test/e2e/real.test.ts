@@ -12,7 +12,8 @@ import { readOutput, runPipeline } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
 
 import type { ColumnTable } from 'arquero';
-import { adjustedRand, tempDir } from '../helpers';
+import { tempDir } from '../helpers';
+import { adjustedRand } from '../../src/quality/metrics';
 import { groupBy } from '../../src/util/stats';
 
 /**

@@ -44,9 +44,9 @@ describe('chart snapshots', () => {
   });
   it('proposal bars', async () => {
     const proposals = aq.from([
-      { kind: 'product', name: 'Roaming pack', channel: 'employer', lines: 12, expected_monthly_value: 80 },
-      { kind: 'product', name: 'Personal line', channel: 'employee', lines: 7, expected_monthly_value: 40 },
-      { kind: 'tariff', name: 'Business Team', channel: 'employer', lines: 20, expected_monthly_value: 0 },
+      { kind: 'product', name: 'Roaming pack', channel: 'employer', lines: 12 },
+      { kind: 'product', name: 'Personal line', channel: 'employee', lines: 7 },
+      { kind: 'tariff', name: 'Business Team', channel: 'employer', lines: 20 },
     ]);
     await expect(proposalChart(proposals)).toMatchFileSnapshot('../__snapshots__/proposals.svg');
   });

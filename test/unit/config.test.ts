@@ -5,8 +5,8 @@ import { defaults, resolveConfig } from '../../src/config';
 
 describe('config', () => {
   it('merges a partial user config over the defaults', () => {
-    const c = resolveConfig({ personas: { k: 5 }, seed: 3 });
-    expect(c.personas.k).toBe(5);
+    const c = resolveConfig({ personas: { k_max: 10 }, seed: 3 });
+    expect(c.personas.k_max).toBe(10);
     expect(c.seed).toBe(3);
     expect(c.personas.restarts).toBe(defaults().personas.restarts);
   });
@@ -16,52 +16,48 @@ describe('config', () => {
   it('names a key of the wrong type', () => {
     expect(() => resolveConfig({ network: { sms_weight: 'high' } })).toThrow(/network\.sms_weight must be a number/);
   });
-  it('checks persona rules', () => {
-    expect(() => resolveConfig({ personas: { rules: { office: { when: { roaming_days: ['~', 1] } } } } })).toThrow(/personas\.rules\.office\.when\.roaming_days/);
+  it('checks pinned persona rules', () => {
+    expect(() => resolveConfig({ personas: { rules: { office: { persona: 'office', description: '', when: { roaming_days: ['~', 1] } } } } })).toThrow(/personas\.rules\.office\.when\.roaming_days/);
   });
   it('refuses a k below 2', () => {
-    expect(() => resolveConfig({ personas: { k: 1 } })).toThrow(/personas\.k/);
+    expect(() => resolveConfig({ personas: { k_min: 1 } })).toThrow(/personas\.k_min/);
   });
 });
 
-describe('persona rules change one at a time', () => {
-  const base = defaults().personas.rules;
-  it('patches one rule by name and leaves the others as they are', () => {
-    const c = resolveConfig({ personas: { rules: { office: { when: { internal_share: ['>=', 0.6] } } } } });
-    expect(c.personas.rules.office.when).toEqual({ internal_share: ['>=', 0.6] });
-    expect(c.personas.rules.office.persona).toBe('office');
-    expect(Object.keys(c.personas.rules)).toEqual(Object.keys(base));
-    for (const name of Object.keys(base).filter((n) => n !== 'office')) expect(c.personas.rules[name]).toEqual(base[name]);
+describe('persona signatures and pinned rules change one at a time', () => {
+  const base = defaults().personas;
+  const pin = (persona: string, when: Record<string, [string, number]>, place: Record<string, string> = {}) => ({ persona, description: `${persona} pinned`, when, ...place });
+  it('patches one signature by persona name and leaves the others as they are', () => {
+    const c = resolveConfig({ personas: { signatures: { office: { traits: { own_internal_share: 2 } } } } });
+    expect(c.personas.signatures.office.traits).toEqual({ ...base.signatures.office.traits, own_internal_share: 2 });
+    for (const name of Object.keys(base.signatures).filter((n) => n !== 'office')) expect(c.personas.signatures[name]).toEqual(base.signatures[name]);
   });
-  it('changes one condition of a rule and keeps its others; null removes one', () => {
-    const c = resolveConfig({ personas: { rules: { road_warrior: { when: { distinct_cells: ['>=', 30] } }, data_user: { when: { voice_out_count: null } } } } });
-    expect(c.personas.rules.road_warrior.when).toEqual({ ...base.road_warrior.when, distinct_cells: ['>=', 30] });
-    expect(c.personas.rules.data_user.when).toEqual({ data_mb: ['>=', 2000] });
+  it('removes a trait, or a whole signature, with null', () => {
+    const c = resolveConfig({ personas: { signatures: { office: { traits: { distinct_cells: null } }, light_user: null } } });
+    expect(c.personas.signatures.office.traits).toEqual({ own_internal_share: 1 });
+    expect(Object.keys(c.personas.signatures)).not.toContain('light_user');
   });
-  it('adds a rule before or after another, or at the end', () => {
-    const rule = { persona: 'night_owl', description: 'calls at night', when: { evening_night_share: ['>=', 0.5] } };
-    const before = resolveConfig({ personas: { rules: { night_owl: { ...rule, before: 'office' } } } });
-    expect(Object.keys(before.personas.rules).slice(-2)).toEqual(['night_owl', 'office']);
-    expect(before.personas.rules.night_owl).toEqual(rule);
-    const after = resolveConfig({ personas: { rules: { night_owl: { ...rule, after: 'international' } } } });
-    expect(Object.keys(after.personas.rules)[1]).toBe('night_owl');
-    const end = resolveConfig({ personas: { rules: { night_owl: rule } } });
-    expect(Object.keys(end.personas.rules).at(-1)).toBe('night_owl');
+  it('adds pinned rules one at a time, before or after another, and patches one by name', () => {
+    const one = resolveConfig({ personas: { rules: { barely: pin('light_user', { voice_out_count: ['<', 5] }) } } });
+    expect(Object.keys(one.personas.rules)).toEqual(['barely']);
+    const two = resolveConfig({ personas: { rules: { abroad: pin('executive', { roaming_days: ['>=', 10] }), first: pin('light_user', { event_count: ['<', 3] }, { before: 'abroad' }) } } });
+    expect(Object.keys(two.personas.rules)).toEqual(['first', 'abroad']);
+    const patched = resolveConfig({ personas: { rules: { abroad: { when: { roaming_days: ['>=', 12] } } } } }, two);
+    expect(patched.personas.rules.abroad.when).toEqual({ roaming_days: ['>=', 12] });
+    expect(patched.personas.rules.first).toEqual(two.personas.rules.first);
   });
-  it('removes a rule with null', () => {
-    const c = resolveConfig({ personas: { rules: { light_user: null } } });
-    expect(Object.keys(c.personas.rules)).not.toContain('light_user');
+  it('says where an anchor is missing', () => {
+    expect(() => resolveConfig({ personas: { rules: { x: pin('office', { internal_share: ['>=', 0.5] }, { after: 'nobody' }) } } })).toThrow(/after names nobody/);
   });
-  it('says what a new rule lacks and where an anchor is missing', () => {
-    expect(() => resolveConfig({ personas: { rules: { night_owl: { persona: 'night_owl' } } } })).toThrow(/personas\.rules\.night_owl\.description is required/);
-    expect(() => resolveConfig({ personas: { rules: { night_owl: { persona: 'n', description: '', when: {}, before: 'nobody' } } } })).toThrow(/before names nobody/);
+  it('refuses a trait on a feature the clusters do not see', () => {
+    expect(() => resolveConfig({ personas: { signatures: { office: { traits: { charges: 1 } } } } })).toThrow(/personas\.signatures\.office\.traits\.charges/);
   });
-  it('runs the example of docs/config.md as written', () => {
+  it('runs every example of docs/config.md as written', () => {
     const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'config.md'), 'utf8');
-    const example = JSON.parse(doc.match(/```json\n([\s\S]*?)```/)![1]);
-    const c = resolveConfig(example);
-    expect(Object.keys(c.personas.rules)).toEqual(Object.keys(base));
-    expect(c.personas.rules.office.when.internal_share).toEqual(['>=', 0.6]);
-    expect(c.personas.rules.international).toEqual(base.international);
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const e of examples) expect(() => resolveConfig(e)).not.toThrow();
+    const first = resolveConfig(examples[0]);
+    expect(Object.keys(first.personas.signatures)).toEqual(Object.keys(base.signatures));
   });
 });

@@ -5,7 +5,7 @@ import { closeDb, openDb, run } from '../../src/io/duckdb';
 import { buildMart } from '../../src/mart/mart';
 import { computeValue } from '../../src/value/value';
 import { analyseNetworks } from '../../src/network/network';
-import { accountProposals } from '../../src/offers/offers';
+import { proposedTariffs } from '../../src/offers/offers';
 import { eligible } from '../../src/offers/eligibility';
 import { defaults } from '../../src/config';
 
@@ -15,8 +15,8 @@ const config = defaults();
 async function martDb(sql: string) {
   const db = await openDb();
   await run(db, `
-    CREATE TABLE lines (line_id VARCHAR, account_id VARCHAR, plan_id VARCHAR, payment_type VARCHAR, monthly_fee DOUBLE, handset_tier VARCHAR, device_type VARCHAR, cost_center VARCHAR, status VARCHAR);
-    INSERT INTO lines VALUES ('L1', 'A', 'P', 'postpaid', 10.0, NULL, NULL, NULL, NULL);
+    CREATE TABLE lines (line_id VARCHAR, account_id VARCHAR, plan_id VARCHAR, payment_type VARCHAR, monthly_fee DOUBLE, activation_date DATE, handset_tier VARCHAR, device_type VARCHAR, cost_center VARCHAR, status VARCHAR);
+    INSERT INTO lines VALUES ('L1', 'A', 'P', 'postpaid', 10.0, NULL, NULL, NULL, NULL, NULL);
     CREATE TABLE events (line_id VARCHAR, start_time_local_date DATE, start_time_local_hour TINYINT, service VARCHAR, direction VARCHAR, counterpart VARCHAR, counterpart_network VARCHAR, counterpart_country VARCHAR, duration_s BIGINT, volume_kb BIGINT, cell_id VARCHAR, roaming_country VARCHAR, charge DOUBLE);
     CREATE TABLE recharges (line_id VARCHAR, time_local_date DATE, time_local_hour TINYINT, amount DOUBLE, channel VARCHAR);
     CREATE TABLE holdings (line_id VARCHAR, product_id VARCHAR, start_date DATE, end_date DATE);
@@ -62,7 +62,8 @@ describe('value', () => {
       recharge_amount: [0, 0], observed_days: [30, 30], voice_minutes: [0, 0], sms_count: [5, 5], data_mb: [0, 0],
     });
     const ties = aq.table({ account_id: ['A'], line_id: ['L1'], other_line_id: ['L2'], calls: [0], minutes: [0], sms: [5], weight: [0] });
-    const value = computeValue({ mart, ties, holdings: aq.table({ line_id: [], product_id: [] }) }, config.value);
+    const personas = aq.table({ line_id: ['L1', 'L2'], persona: ['office', 'office'] });
+    const value = computeValue({ mart, personas, ties, holdings: aq.table({ line_id: [], product_id: [] }) }, config.value);
     expect((value.array('influence_value') as number[]).every(Number.isFinite)).toBe(true);
     expect(value.array('influence_value')).toEqual([0, 0]);
   });
@@ -83,10 +84,10 @@ describe('offers', () => {
     expect(eligible({ ...line, payment_type: 'postpaid' }, 'MY_NEW_BUSINESS_ADDON', 'business', false)).toBe(true);
   });
   it('matches personas to lines by line id, not by row position', () => {
-    const mart = aq.table({ line_id: ['L1', 'L2'], account_id: ['A', 'A'], plan_id: ['P', 'P'], monthly_fee: [10, 10], payment_type: ['postpaid', 'postpaid'] });
-    const personas = aq.table({ line_id: ['L2', 'L1'], account_id: ['A', 'A'], persona: ['light_user', 'executive'], segment: ['light_user', 'executive'], cluster: [1, 2] });
-    const proposals = accountProposals(mart, personas, [], [], config.offers).objects() as { item_id: string; lines: number }[];
-    expect(proposals.find((p) => p.item_id === 'BIZ_GLOBAL')?.lines).toBe(1);
-    expect(proposals.find((p) => p.item_id === 'BIZ_BASIC')?.lines).toBe(1);
+    const lines = [{ line_id: 'L1', plan_id: 'P', monthly_fee: 10, payment_type: 'postpaid' }, { line_id: 'L2', plan_id: 'P', monthly_fee: 10, payment_type: 'postpaid' }];
+    // The persona table lists L2 first: a match by position would swap the two lines' tariffs.
+    const personaOf = new Map([['L2', 'light_user'], ['L1', 'executive']]);
+    const changes = proposedTariffs(lines, personaOf, new Map(), new Map(), config.offers);
+    expect(changes.map((c) => c?.plan_id)).toEqual(['BIZ_GLOBAL', 'BIZ_BASIC']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auc, fitLogistic, predictLogistic } from '../../src/offers/logistic';
-import { describe as describeFeature } from '../../src/offers/offers';
+import { describe as describeFeature } from '../../src/features/describe';
 import { eligible } from '../../src/offers/eligibility';
 import { createRng } from '../../src/util/rng';
 

@@ -3,6 +3,10 @@ import * as aq from 'arquero';
 import { clusterLines } from '../../src/features/kmeans';
 import { featureMatrix } from '../../src/features/matrix';
 import { persona } from '../../src/personas/rules';
+import { signatureScores } from '../../src/personas/personas';
+import { fitMixture, hardLabels, posteriors } from '../../src/features/mixture';
+import { silhouette } from '../../src/features/silhouette';
+import { adjustedRand } from '../../src/quality/metrics';
 import { resolveConfig } from '../../src/config';
 import { createRng, normal } from '../../src/util/rng';
 
@@ -32,10 +36,51 @@ describe('features and personas', () => {
     expect(matrix.every((r) => r[1] === 0)).toBe(true);
     expect(matrix[1][2]).toBeCloseTo((Math.log(10) - (Math.log(1) + Math.log(10) + Math.log(100)) / 3) / Math.log(10), 6);
   });
-  it('names a line by the first rule that matches', () => {
-    const { rules, default_persona } = resolveConfig({}).personas;
-    expect(persona({ international_share: 0.5, roaming_days: 9 }, rules, default_persona)).toBe('international');
-    expect(persona({ international_share: 0.1, roaming_days: 9 }, rules, default_persona)).toBe('executive');
-    expect(persona({ international_share: 0, roaming_days: 0, voice_out_count: 100, internal_share: 0.1 }, rules, default_persona)).toBe('mixed');
+  it('names a line by the first pinned rule that matches', () => {
+    const rules = {
+      international: { persona: 'international', description: 'calls abroad', when: { international_share: ['>=', 0.3] as ['>=', number] } },
+      traveller: { persona: 'executive', description: 'travels', when: { roaming_days: ['>=', 3] as ['>=', number] } },
+    };
+    expect(persona({ international_share: 0.5, roaming_days: 9 }, rules, 'mixed')).toBe('international');
+    expect(persona({ international_share: 0.1, roaming_days: 9 }, rules, 'mixed')).toBe('executive');
+    expect(persona({ international_share: 0, roaming_days: 0 }, rules, 'mixed')).toBe('mixed');
+  });
+  it('scores signatures on a point of the standardised space', () => {
+    const { signatures } = resolveConfig({}).personas;
+    const features = ['roaming_days_with_colleagues', 'roaming_day_share', 'voice_out_per_active_day', 'active_day_share', 'data_mb_per_active_day'];
+    const best = (point: number[]) => signatureScores(point, features, signatures).sort((a, b) => b[1] - a[1])[0][0];
+    expect(best([2, 2, 0, 0, 0])).toBe('executive');
+    expect(best([0, 0, -2, -2, -1])).toBe('light_user');
+  });
+});
+
+describe('Gaussian mixture', () => {
+  const rng = createRng(5);
+  // A tight group and a wide one, side by side: k-means draws the border in the middle, the mixture where the densities cross.
+  const tight = Array.from({ length: 200 }, () => [normal(rng, 0, 0.2), normal(rng, 0, 0.2)]);
+  const wide = Array.from({ length: 200 }, () => [normal(rng, 2, 1.5), normal(rng, 0, 1.5)]);
+  const points = [...tight, ...wide];
+  it('recovers groups of different spread better than k-means', () => {
+    const start = clusterLines(points, { k: 2, restarts: 5, maxIterations: 100, seed: 1 });
+    const mixture = hardLabels(posteriors(fitMixture(points, start.clusters), points));
+    const truth = points.map((_, i) => (i < 200 ? 'a' : 'b'));
+    expect(adjustedRand(truth, mixture.map(String))).toBeGreaterThan(adjustedRand(truth, start.clusters.map(String)));
+    expect(adjustedRand(truth, mixture.map(String))).toBeGreaterThan(0.7);
+  });
+  it('gives posteriors that sum to one and is deterministic', () => {
+    const start = clusterLines(points, { k: 2, restarts: 2, maxIterations: 100, seed: 3 });
+    const a = fitMixture(points, start.clusters);
+    expect(fitMixture(points, start.clusters)).toEqual(a);
+    for (const p of posteriors(a, points.slice(0, 20))) expect(p.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('silhouette', () => {
+  it('is high for separated groups and near zero for one group split at random', () => {
+    const rng = createRng(8);
+    const apart = [...Array.from({ length: 50 }, () => [normal(rng, 0, 0.3)]), ...Array.from({ length: 50 }, () => [normal(rng, 10, 0.3)])];
+    expect(silhouette(apart, apart.map((_, i) => (i < 50 ? 1 : 2)))).toBeGreaterThan(0.9);
+    const blob = Array.from({ length: 100 }, () => [normal(rng, 0, 1)]);
+    expect(Math.abs(silhouette(blob, blob.map(() => (rng() < 0.5 ? 1 : 2))))).toBeLessThan(0.1);
   });
 });

@@ -35,18 +35,18 @@ describe('the plan of a run', () => {
   it('runs everything by default', () => {
     expect(names()).toEqual(STEPS.map((s) => s.name));
   });
-  it('--from follows what reads what: value feeds the account level and the report, not personas or offers', () => {
-    expect(names('value')).toEqual(['value', 'accounts', 'relationship', 'report']);
-    expect(names('personas')).toEqual(['personas', 'offers', 'accounts', 'relationship', 'report']);
-    expect(names('relationship')).toEqual(['relationship', 'report']);
+  it('--from follows what reads what: value feeds the account level, the pilot, measurement and the report, not offers', () => {
+    expect(names('value')).toEqual(['value', 'accounts', 'relationship', 'pilot', 'measure', 'report']);
+    expect(names('personas')).toEqual(['personas', 'value', 'offers', 'accounts', 'relationship', 'pilot', 'measure', 'report']);
+    expect(names('relationship')).toEqual(['relationship', 'pilot', 'report']);
   });
   it('--until runs only what the step needs', () => {
     expect(names(undefined, 'personas')).toEqual(['load', 'mart', 'personas']);
     expect(names('personas', 'personas')).toEqual(['personas']);
-    expect(names(undefined, 'value')).toEqual(['load', 'mart', 'network', 'value']);
+    expect(names(undefined, 'value')).toEqual(['load', 'mart', 'network', 'personas', 'value']);
   });
   it('takes the old name of the personas step', () => {
-    expect(names('segments')).toEqual(['personas', 'offers', 'accounts', 'relationship', 'report']);
+    expect(names('segments')).toEqual(['personas', 'value', 'offers', 'accounts', 'relationship', 'pilot', 'measure', 'report']);
   });
   it('names the steps when given an unknown one, and refuses an empty plan', () => {
     expect(() => planSteps('nope')).toThrow(/--from must be one of load, mart/);

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * npm run quality [-- --scenarios a,b --seed N --accounts N --config FILE]: generates each scenario, runs the
+ * pipeline on it and prints how well the run recovers the planted truth (src/quality/metrics.ts).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generatePilot } from '../generate/pilot';
+import { scenarioNames } from '../generate/scenarios';
+import { loadConfig } from '../config';
+import { runPipeline } from '../pipeline/run';
+import { runQuality } from '../quality/metrics';
+import { runMain, toInt } from './main';
+
+runMain(async () => {
+  const { values } = parseArgs({ options: { scenarios: { type: 'string' }, seed: { type: 'string' }, accounts: { type: 'string' }, config: { type: 'string' }, root: { type: 'string' }, until: { type: 'string' } } });
+  const scenarios = values.scenarios ? values.scenarios.split(',') : scenarioNames();
+  const seed = toInt(values.seed, 'seed', 11);
+  const accounts = toInt(values.accounts, 'accounts', 15);
+  const root = values.root ?? join('outputs', 'quality');
+  const config = loadConfig(values.config);
+  const rows: string[] = [];
+  for (const scenario of scenarios) {
+    const data = join(root, `${scenario}-s${seed}-a${accounts}`);
+    if (!existsSync(join(data, 'events.csv.gz'))) await generatePilot({ out: data, seed, accounts, scenario });
+    const out = join(root, `out-${scenario}-s${seed}-a${accounts}`);
+    await runPipeline({ data, out, config, until: values.until ?? 'offers', log: () => undefined });
+    const q = runQuality(out, data);
+    const f = (v: number) => v.toFixed(3);
+    rows.push(`| ${scenario} | ${q.lines} | ${f(q.persona_ari)} | ${f(q.cluster_ari)} | ${f(q.mean_auc)} | ${f(q.oracle_auc)} | ${f(q.auc_bar)} | ${f(q.brier)} | ${f(q.brier_base_rate)} | ${f(q.calibration_error)} |`);
+    process.stderr.write(`[quality] ${rows.at(-1)}\n`);
+  }
+  process.stdout.write(`| scenario | lines | persona ARI | cluster ARI | mean AUC | oracle AUC | AUC bar | Brier | Brier of the base rate | calibration error |\n|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+});

@@ -1,0 +1,19 @@
+/**
+ * A mart feature's value in words, from the feature dictionary's phrase: "roams abroad on 6 days",
+ * "has 46% of calls abroad". Personas and offers explain themselves with it.
+ */
+import { feature } from '../mart/dictionary';
+import { round } from '../util/stats';
+
+function formatValue(name: string, v: number): string {
+  const unit = feature(name)?.unit;
+  if (unit === 'share') return `${Math.round(v * 100)}%`;
+  return v >= 100 ? String(Math.round(v)) : String(round(v, 1));
+}
+
+/** "roams abroad on 6 days" from the dictionary's phrase, or "<feature> is <v>". */
+export function describe(name: string, v: number): string {
+  const phrase = feature(name)?.phrase;
+  const value = formatValue(name, v);
+  return phrase ? phrase.replace('{v}', value) : `${name.replace(/_/g, ' ')} is ${value}`;
+}

@@ -1,0 +1,273 @@
+/**
+ * The propensity of each line to adopt each product in the 90 days after the window (docs/methods.md §5).
+ *
+ * Ranking: an L2-regularised logistic regression (logistic.ts) of holding the product, over what separates
+ * business from private behaviour (international calls in working hours against evenings and weekends,
+ * days abroad with colleagues on the line against holidays), rates per active day, the share of the line's
+ * call weight that goes to colleagues who hold the product (network neighbours adopt at 3-5 times the rate
+ * of others: Hill, Provost & Volinsky, Statistical Science 21, 2006), the share of the account's other
+ * lines that hold it, the products already held, the plan's fee, prepaid or not, handset and device. The
+ * penalty is chosen by cross-validated log-loss. The model's features and their direction are the reason
+ * each offer gives.
+ *
+ * Scale: what holding a product looks like is not how often lines take it up. Where holdings carry start
+ * dates, the lines that took the product up in the last `adoption_days` before the window's end, among those
+ * that did not hold it then, are the adoption evidence: with enough of them the score is recalibrated on
+ * them (Platt 1999: a logistic of the score's log-odds), with fewer its mean is set to their rate; without
+ * start dates it is set to `prior_adoption_rate`, and the run says so.
+ *
+ * A product with too few holders to learn from is ranked by its behaviour rule (products.ts: drivers, and
+ * `needs` so that no line without a use for it is offered it), scaled the same way; without a rule it is
+ * not offered. Which of these each product got, and why, is in offers/product_models.csv.
+ */
+import type { ColumnTable } from 'arquero';
+import { featureMatrix } from '../features/matrix';
+import { matches } from '../features/rules';
+import { mean, sd, sigmoid } from '../util/stats';
+import { deriveSeed } from '../util/rng';
+import { crossValidatedL2, fitLogistic, predictLogistic, type LogisticModel } from './logistic';
+import { PRODUCT_AFFINITY, type Product } from './products';
+
+export interface ModelOptions {
+  /** Behaviour features of the mart, standardised as the dictionary scales them. */
+  features: readonly string[];
+  min_holders: number;
+  /** Penalties tried, per 1,000 training lines; the cross-validated best is used. */
+  l2_candidates: readonly number[];
+  folds: number;
+  iterations: number;
+  /** Above this many lines, models are fitted on a seeded sample and score every line. */
+  fit_sample: number;
+  /** Days before the window's end in which a start counts as adoption; also the period propensities are for. */
+  adoption_days: number;
+  /** Below this many recent adopters only the mean is calibrated (Platt needs more). */
+  min_adopters: number;
+  /** The 90-day adoption rate assumed when holdings carry no start dates. */
+  prior_adoption_rate: number;
+  seed: number;
+}
+
+export type ModelKind = 'logistic' | 'affinity' | 'none';
+export type ScaleSource = 'platt on recent adopters' | 'rate of recent adopters' | 'prior' | 'none';
+
+export interface ProductModel {
+  product_id: string;
+  model: ModelKind;
+  holders: number;
+  recent_adopters: number;
+  at_risk: number;
+  l2: number | null;
+  cv_log_loss: number | null;
+  /** The 90-day adoption rate the scale follows. */
+  adoption_rate: number;
+  scale: ScaleSource;
+  note: string;
+  /** P(adopt in the period) of every line. */
+  propensity: number[];
+  /** Per line: the features pushing its score up, strongest first, as [name, contribution]. */
+  drivers: (i: number) => [string, number][];
+}
+
+/** The design columns a product's model sees, beside the mart's behaviour: names for the reasons. */
+export const NEIGHBOUR = 'neighbour_share';
+export const ACCOUNT = 'account_share';
+export const holdsColumn = (product: string) => `holds:${product}`;
+
+export interface Design {
+  names: string[];
+  /** One row per line, standardised behaviour then reference features. */
+  base: number[][];
+  lineIds: string[];
+  accountIds: string[];
+}
+
+/** The shared part of every product's design: behaviour (standardised) and the line's plan and device. */
+export function baseDesign(mart: ColumnTable, features: readonly string[]): Design {
+  const { matrix } = featureMatrix(mart, features);
+  const fee = Array.from(mart.array('monthly_fee') as ArrayLike<number>, (v) => Math.log1p(Math.max(0, v)));
+  const feeMean = mean(fee);
+  const feeSd = sd(fee) || 1;
+  const payment = mart.array('payment_type') as string[];
+  const handset = mart.array('handset_tier') as string[];
+  const device = mart.array('device_type') as string[];
+  const extra: [string, (i: number) => number][] = [
+    ['plan_fee', (i) => (fee[i] - feeMean) / feeSd],
+    ['prepaid', (i) => (payment[i] === 'prepaid' ? 1 : 0)],
+    ['handset_low', (i) => (handset[i] === 'low' ? 1 : 0)],
+    ['handset_high', (i) => (handset[i] === 'high' ? 1 : 0)],
+    ['device_feature', (i) => (device[i] === 'feature' ? 1 : 0)],
+    ['device_tablet_or_router', (i) => (device[i] === 'tablet' || device[i] === 'router' ? 1 : 0)],
+  ];
+  return {
+    names: [...features, ...extra.map(([n]) => n)],
+    base: matrix.map((row, i) => [...row, ...extra.map(([, f]) => f(i))]),
+    lineIds: mart.array('line_id') as string[],
+    accountIds: mart.array('account_id') as string[],
+  };
+}
+
+export interface Holdings {
+  /** product -> lines that hold it. */
+  holders: Map<string, Set<string>>;
+  /** product -> line -> start date (when given). */
+  since: Map<string, Map<string, string>>;
+}
+
+export function readHoldings(holdings: ColumnTable): Holdings {
+  const holders = new Map<string, Set<string>>();
+  const since = new Map<string, Map<string, string>>();
+  const lines = holdings.array('line_id') as string[];
+  const products = holdings.array('product_id') as string[];
+  const starts = holdings.array('start_date') as (string | null)[];
+  for (let k = 0; k < holdings.numRows(); k++) {
+    (holders.get(products[k]) ?? holders.set(products[k], new Set()).get(products[k])!).add(lines[k]);
+    if (starts[k]) (since.get(products[k]) ?? since.set(products[k], new Map()).get(products[k])!).set(lines[k], starts[k]!);
+  }
+  return { holders, since };
+}
+
+/** Per line, the share of its call weight with colleagues that goes to holders of the product (0 without ties). */
+export function neighbourShares(lineIds: readonly string[], ties: ColumnTable, holders: ReadonlySet<string>): number[] {
+  const index = new Map(lineIds.map((id, i) => [id, i]));
+  const strength = new Float64Array(lineIds.length);
+  const toHolders = new Float64Array(lineIds.length);
+  const a = ties.array('line_id') as string[];
+  const b = ties.array('other_line_id') as string[];
+  const w = ties.array('weight') as number[];
+  for (let k = 0; k < ties.numRows(); k++) {
+    const i = index.get(a[k]);
+    const j = index.get(b[k]);
+    if (i === undefined || j === undefined || !(w[k] > 0)) continue;
+    strength[i] += w[k];
+    strength[j] += w[k];
+    if (holders.has(b[k])) toHolders[i] += w[k];
+    if (holders.has(a[k])) toHolders[j] += w[k];
+  }
+  return Array.from(strength, (s, i) => (s > 0 ? toHolders[i] / s : 0));
+}
+
+/** Per line, the share of the other lines of its account that hold the product. */
+export function accountShares(lineIds: readonly string[], accountIds: readonly string[], holders: ReadonlySet<string>): number[] {
+  const size = new Map<string, number>();
+  const held = new Map<string, number>();
+  lineIds.forEach((id, i) => {
+    size.set(accountIds[i], (size.get(accountIds[i]) ?? 0) + 1);
+    if (holders.has(id)) held.set(accountIds[i], (held.get(accountIds[i]) ?? 0) + 1);
+  });
+  return lineIds.map((id, i) => {
+    const others = size.get(accountIds[i])! - 1;
+    return others > 0 ? ((held.get(accountIds[i]) ?? 0) - (holders.has(id) ? 1 : 0)) / others : 0;
+  });
+}
+
+const daysBefore = (day: string, n: number) => new Date(Date.parse(day + 'T00:00:00Z') - n * 86_400_000).toISOString().slice(0, 10);
+const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
+
+/** The shift of log-odds that makes the mean propensity over `rows` equal `target` (bisection: the mean is monotone in it). */
+export function shiftToMean(logits: readonly number[], rows: readonly number[], target: number): number {
+  if (!rows.length || !(target > 0 && target < 1)) return 0;
+  const meanAt = (d: number) => rows.reduce((s, i) => s + sigmoid(logits[i] + d), 0) / rows.length;
+  let lo = -30;
+  let hi = 30;
+  for (let it = 0; it < 80; it++) {
+    const mid = (lo + hi) / 2;
+    if (meanAt(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** A seeded sample of row indices, at most n (all of them below n), in order. */
+function sampleRows(count: number, n: number, seed: number): number[] {
+  const idx = Array.from({ length: count }, (_, i) => i);
+  if (count <= n) return idx;
+  // A keyed hash orders the rows: the same lines are sampled whatever the table's order.
+  return idx.map((i) => [deriveSeed(seed, 'sample', i), i] as const).sort((a, b) => a[0] - b[0]).slice(0, n).map(([, i]) => i).sort((a, b) => a - b);
+}
+
+/**
+ * One product's model. `design` is the shared base; the product adds the neighbour and account shares of its
+ * holders and the other products held. `windowEnd` dates the adoption evidence ('' when unknown).
+ */
+export function productModel(product: Product, design: Design, extra: { neighbour: number[]; account: number[]; held: [string, number[]][] }, mart: ColumnTable, holdings: Holdings, windowEnd: string, o: ModelOptions): ProductModel {
+  const id = product.product_id;
+  const holders = holdings.holders.get(id) ?? new Set<string>();
+  const n = design.lineIds.length;
+  const labels: number[] = design.lineIds.map((l) => (holders.has(l) ? 1 : 0));
+  const holderCount = labels.reduce((a, b) => a + b, 0);
+  const names = [...design.names, NEIGHBOUR, ACCOUNT, ...extra.held.map(([p]) => holdsColumn(p))];
+  const x = design.base.map((row, i) => [...row, Math.sqrt(extra.neighbour[i]), extra.account[i], ...extra.held.map(([, v]) => v[i])]);
+
+  // Adoption evidence: who took the product up in the last adoption_days, among those who did not hold it then.
+  const starts = holdings.since.get(id);
+  const cutoff = windowEnd ? daysBefore(windowEnd, o.adoption_days) : '';
+  const recent: number[] = starts && cutoff ? design.lineIds.map((l) => (starts.get(l) !== undefined && starts.get(l)! > cutoff ? 1 : 0)) : [];
+  const atRisk = recent.length ? design.lineIds.map((_, i) => i).filter((i) => !labels[i] || recent[i]) : [];
+  const recentCount = recent.reduce((a: number, b: number) => a + b, 0);
+  const datedHolders = starts ? starts.size : 0;
+
+  let logits: number[];
+  let model: ModelKind;
+  let l2: number | null = null;
+  let cv: number | null = null;
+  let drivers: (i: number) => [string, number][];
+  let note = '';
+  if (holderCount >= o.min_holders && n - holderCount >= o.min_holders) {
+    const rows = sampleRows(n, o.fit_sample, deriveSeed(o.seed, 'offers', id));
+    const xs = rows.map((i) => x[i]);
+    const ys = rows.map((i) => labels[i]);
+    const scale = rows.length / 1000;
+    const best = crossValidatedL2(xs, ys, { candidates: o.l2_candidates.map((c) => c * scale), folds: o.folds, iterations: o.iterations, seed: deriveSeed(o.seed, 'cv', id) });
+    const fitted: LogisticModel = fitLogistic(xs, ys, { l2: best.l2, iterations: o.iterations });
+    l2 = best.l2;
+    cv = best.logLoss;
+    model = 'logistic';
+    logits = x.map((row) => logit(predictLogistic(fitted, row)));
+    drivers = (i) => names.map((f, j) => [f, fitted.weights[j + 1] * x[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
+  } else {
+    const rule = PRODUCT_AFFINITY.find((a) => a.product_id === id);
+    const usable = rule?.drivers.filter((d) => design.names.includes(d.replace(/^-/, ''))) ?? [];
+    if (!rule || !usable.length) {
+      return {
+        product_id: id, model: 'none', holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2: null, cv_log_loss: null,
+        adoption_rate: 0, scale: 'none', note: `${holderCount} holders (fewer than ${o.min_holders}) and no behaviour rule for it: not offered`,
+        propensity: new Array(n).fill(0), drivers: () => [],
+      };
+    }
+    model = 'affinity';
+    note = `${holderCount} holders (fewer than ${o.min_holders} to learn from): ranked by its behaviour rule`;
+    const cols = usable.map((d) => [design.names.indexOf(d.replace(/^-/, '')), d.startsWith('-') ? -1 : 1] as const);
+    const rows = mart.objects() as Record<string, unknown>[];
+    const fits = rows.map((r) => !rule.needs || matches(r, rule.needs));
+    logits = x.map((row, i) => (fits[i] ? 1.5 * cols.reduce((s, [j, sign]) => s + sign * row[j], 0) / cols.length : -30));
+    drivers = (i) => cols.map(([j, sign]) => [design.names[j], sign * x[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
+  }
+
+  // The scale: what the adoption evidence says, else the prior.
+  const nonHolders = labels.map((l, i) => (l ? -1 : i)).filter((i) => i >= 0);
+  let scale: ScaleSource;
+  let rate: number;
+  let propensity: number[];
+  if (recentCount >= o.min_adopters && atRisk.length > recentCount) {
+    const xs = atRisk.map((i) => [logits[i]]);
+    const platt = fitLogistic(xs, atRisk.map((i) => recent[i]), { l2: 0, iterations: 50 });
+    propensity = logits.map((z) => predictLogistic(platt, [z]));
+    rate = recentCount / atRisk.length;
+    scale = 'platt on recent adopters';
+  } else {
+    if (recent.length && datedHolders >= o.min_holders) {
+      rate = (recentCount + 0.5) / (atRisk.length + 1);
+      scale = 'rate of recent adopters';
+    } else {
+      rate = o.prior_adoption_rate;
+      scale = 'prior';
+      note = note ? `${note}; no start dates to measure adoption: scaled to the prior rate` : 'no start dates to measure adoption: scaled to the prior rate';
+    }
+    const d = shiftToMean(logits, nonHolders, rate);
+    propensity = logits.map((z) => sigmoid(z + d));
+  }
+  return {
+    product_id: id, model, holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2, cv_log_loss: cv,
+    adoption_rate: rate, scale, note, propensity, drivers,
+  };
+}
