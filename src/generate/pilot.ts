@@ -17,7 +17,7 @@ import { blendProfiles, INDUSTRY_MIXES, resolveScenario, scenarioProfiles, type 
 import { adoptionProbability, type AdoptionInputs } from './adoption';
 import { latentInputs, runHistory, type HistoryLine, type Spell } from './history';
 import { accountMix, ARCHETYPES, feeFactor, likeliestArchetype, sizeClass, VALUE_LEVELS, valueLevel } from './accounts';
-import { chooseEnding, chooseMode, plantRelationship, STAGES, stageWeights, type Adoption } from './relationship';
+import { chooseEnding, plantRelationship, storyAt, stratified, tiltedQuantile, type Adoption } from './relationship';
 
 export interface GenerateOptions {
   out: string;
@@ -551,6 +551,9 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     }
   }
 
+  // Stories (stage and mode) and policy states are spread over the accounts from two offsets of the pilot (relationship.ts).
+  const spreadRng = createRng(deriveSeed(seed, 'relationship'));
+  const spread = [spreadRng(), spreadRng()];
   // Road warriors and executives move across every region's cells (one list, not one per line).
   const allCells = Object.values(cellIds).flat();
   let lineCounter = 0;
@@ -764,11 +767,12 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     const value = valueLevel(spend);
     const sizeOf = sizeClass(employees);
     const rr = createRng(deriveSeed(seed, 'relationship', a));
-    const stage = weighted(rr, STAGES, stageWeights(k.stageMix, value, sizeOf));
-    let mode = chooseMode(rr, stage, k.silence, k.optOut);
+    const story = storyAt(tiltedQuantile(stratified(a, spread[0]), value, sizeOf), k.stageMix, k.silence, k.optOut);
+    const { stage } = story;
+    let { mode } = story;
     // The first account is touched on the window's last day, so that day is the memory's as-of date.
     if (a === 0 && mode === 'opt_out') mode = 'plain';
-    const ending = chooseEnding(rr, stage, mode);
+    const ending = chooseEnding(stratified(a, spread[1]), stage, mode);
     const asOf = dates[days - 1];
     const adoptions: Adoption[] = [];
     for (const l of gl) {

@@ -111,27 +111,50 @@ export interface PlantedRelationship {
 
 const rankOf = (s: Stage) => STAGES.indexOf(s);
 
-/** The stage weights of an account, from the scenario's stage mix, its value level and its size. */
-export function stageWeights(mix: readonly number[], value: ValueLevel, size: SizeClass): number[] {
-  const tilt = { low: [1.6, 1.4, 1.2, 1, 0.8, 0.6, 0.5], mid: [1, 1, 1, 1, 1, 1, 1], high: [0.5, 0.6, 0.8, 1, 1.2, 1.4, 1.6] }[value];
-  const bySize = { small: [2, 1, 1, 1, 1, 1, 0.5], mid: [1, 1, 1, 1, 1, 1, 1], large: [0.3, 1, 1, 1, 1, 1, 1.2] }[size];
-  return mix.map((w, i) => w * tilt[i] * bySize[i]);
+/**
+ * An account's quantile of the stories, tilted by its value and size: u^γ with γ below 1 for high-value and
+ * large accounts (further along: more dialogue and sales), above 1 for low-value and small ones (more often
+ * no relationship). A monotone tilt keeps the accounts' quantiles spread, so small pilots still meet every story.
+ */
+export function tiltedQuantile(u: number, value: ValueLevel, size: SizeClass): number {
+  const gamma = { low: 1.35, mid: 1, high: 0.75 }[value] * { small: 1.3, mid: 1, large: 0.9 }[size];
+  return u ** gamma;
 }
 
-/** How the stage came about: silence and opt-outs where the stage allows them, with the scenario's shares. */
-export function chooseMode(r: Rng, stage: Stage, silence: number, optOut: number): Mode {
-  const u = r();
-  switch (stage) {
-    case 'key_player': return u < optOut ? 'opt_out' : u < optOut + silence ? 'silence' : 'plain';
-    case 'dialogue_early': return u < optOut / 2 ? 'opt_back_in' : u < optOut / 2 + silence ? 'silence' : 'plain';
-    case 'dialogue_mid': return u < silence ? 'silence' : 'plain';
-    default: return 'plain';
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * The a-th point of a golden-ratio sequence from `offset`: consecutive accounts spread evenly over [0, 1),
+ * so even a pilot of a dozen accounts meets every stage, mode and policy state in about their shares
+ * (independent draws leave a small pilot without a stage one time in several).
+ */
+export function stratified(a: number, offset: number): number {
+  return (offset + a * GOLDEN) % 1;
+}
+
+/**
+ * The story at quantile `u`: stage and mode together, weighted by the stage's weight times the mode's share
+ * within it (silence and opt-outs where the stage allows them), so small pilots meet the rarer stories too.
+ */
+export function storyAt(u: number, stageMix: readonly number[], silence: number, optOut: number): { stage: Stage; mode: Mode } {
+  const modes: Partial<Record<Stage, [Mode, number][]>> = {
+    key_player: [['plain', 1 - optOut - silence], ['silence', silence], ['opt_out', optOut]],
+    dialogue_early: [['plain', 1 - optOut / 2 - silence], ['silence', silence], ['opt_back_in', optOut / 2]],
+    dialogue_mid: [['plain', 1 - silence], ['silence', silence]],
+  };
+  const stories = STAGES.flatMap((stage, i) => (modes[stage] ?? [['plain', 1] as [Mode, number]]).map(([mode, share]) => ({ stage, mode, weight: stageMix[i] * share })));
+  const total = stories.reduce((t, x) => t + x.weight, 0);
+  let acc = 0;
+  for (const x of stories) {
+    acc += x.weight / total;
+    if (u < acc) return { stage: x.stage, mode: x.mode };
   }
+  const last = stories[stories.length - 1];
+  return { stage: last.stage, mode: last.mode };
 }
 
-/** The policy state a story ends in: a touch limit anywhere but after an opt-out, a pause where the prospect still answers. */
-export function chooseEnding(r: Rng, stage: Stage, mode: Mode): RelationshipPlan['ending'] {
-  const u = r();
+/** The policy state a story ends in (at quantile `u`): a touch limit anywhere but after an opt-out, a pause where the prospect still answers. */
+export function chooseEnding(u: number, stage: Stage, mode: Mode): RelationshipPlan['ending'] {
   if (mode === 'opt_out') return 'ok';
   if (u < TOUCH_LIMIT_SHARE) return 'touch limit';
   const paused = mode === 'plain' && stage !== 'no_relationship' && stage !== 'sales';

@@ -122,9 +122,9 @@ export const DEFAULT_KNOBS: Readonly<ScenarioKnobs> = Object.freeze({
   valueSpread: 0,
   smallAccounts: 0,
   largeAccountLines: 0,
-  stageMix: [1, 1, 1.5, 1.5, 1.2, 1, 0.8],
+  stageMix: [1, 1, 2, 1.5, 1.2, 1, 0.8],
   silence: 0.3,
-  optOut: 0.3,
+  optOut: 0.4,
 } as ScenarioKnobs);
 
 export interface Scenario {
