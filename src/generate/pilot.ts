@@ -16,7 +16,7 @@ import { sigmoid } from '../util/stats';
 import { blendProfiles, INDUSTRY_MIXES, resolveScenario, scenarioProfiles, type ScenarioKnobs } from './scenarios';
 import { adoptionProbability, type AdoptionInputs } from './adoption';
 import { latentInputs, runHistory, type HistoryLine, type Spell } from './history';
-import { accountMix, ARCHETYPES, feeFactor, likeliestArchetype, sizeClass, VALUE_LEVELS, valueLevel } from './accounts';
+import { accountMix, ARCHETYPES, feeFactor, likeliestArchetype, sizeClass, VALUE_LEVELS, valueLevel, type Archetype } from './accounts';
 import { chooseEnding, plantRelationship, storyAt, stratified, tiltedQuantile, type Adoption } from './relationship';
 
 export interface GenerateOptions {
@@ -471,6 +471,61 @@ async function plantHoldings(gl: GenLine[], teams: GenLine[][], leads: GenLine[]
   return spells;
 }
 
+interface AccountContext {
+  seed: number;
+  /** The account's index in the pilot. */
+  a: number;
+  k: ScenarioKnobs;
+  accountId: string;
+  employees: number;
+  fees: number;
+  /** The pilot's offsets of the stratified stories and policy states. */
+  spread: number[];
+  /** The archetype drawn for the account, if it drives the persona mix. */
+  archetype?: Archetype;
+  asOf: string;
+  days: number;
+  contacts: CsvSink;
+  responses: CsvSink;
+  truthAccounts: CsvSink;
+  inj: Injector;
+}
+
+/**
+ * The account's archetype (drawn, or read off its personas), size class and value level, and its planted
+ * relationship (relationship.ts): contacts, the response memory, and the truth row.
+ */
+async function plantAccount(gl: GenLine[], spells: Spell[][], c: AccountContext): Promise<void> {
+  const { k, a, accountId } = c;
+  const archetype = c.archetype ?? likeliestArchetype(gl.map((l) => l.planPersona));
+  const spend = gl.reduce((t, l) => t + l.fee + [...l.holdings].reduce((u, id) => u + PRICE[id], 0), 0) / gl.length;
+  const value = valueLevel(spend);
+  const sizeOf = sizeClass(c.employees);
+  const rr = createRng(deriveSeed(c.seed, 'relationship', a));
+  const story = storyAt(tiltedQuantile(stratified(a, c.spread[0]), value, sizeOf), k.stageMix, k.silence, k.optOut);
+  const { stage } = story;
+  // The first account is touched on the window's last day, so that day is the memory's as-of date.
+  const mode = a === 0 && story.mode === 'opt_out' ? 'plain' : story.mode;
+  const ending = chooseEnding(stratified(a, c.spread[1]), stage, mode);
+  const adoptions: Adoption[] = [];
+  for (const l of gl) {
+    for (const spell of spells[l.index]) {
+      if (!spell.adopted) continue;
+      const p = DEFAULT_PRODUCTS[spell.product];
+      adoptions.push({ line: l.id, product: p.product_id, day: spell.start - (c.days - 1), value: 12 * p.monthly_price * p.margin_rate });
+    }
+  }
+  const planted = plantRelationship(rr, { accountId, stage, mode, ending, sizeClass: sizeOf, media: archetype.media, asOf: c.asOf, pinAsOf: a === 0, adoptions });
+  for (const x of planted.contacts) await c.contacts.row([accountId, x.contact_id, x.role, x.key_player ? 'true' : 'false', x.dialogue_stage, x.last_response_date]);
+  if (c.inj.due(10)) {
+    const kind = c.inj.kind(['unknown_enum', 'unknown_account'] as const);
+    c.inj.count(c.contacts, 'contacts', kind);
+    await c.contacts.row([kind === 'unknown_account' ? 'A9999' : accountId, `${accountId}-CX`, 'CEO', 'true', kind === 'unknown_enum' ? 'negotiating' : 'early', '']);
+  }
+  for (const x of planted.responses) await c.responses.row([x.response_id, x.date, accountId, x.contact_id, x.line_id, '', x.channel, x.response, x.product_id, x.value]);
+  await c.truthAccounts.row([accountId, archetype.name, sizeOf, value, stage, mode, planted.policy, gl.length, c.employees, spend.toFixed(2), c.fees]);
+}
+
 /**
  * For every product a line does not hold at the end of the window: its 90-day adoption probability and a draw
  * (adoption_truth.csv); and for every product, its fit, whether held, and whether a likely next adoption (products_truth.csv).
@@ -762,35 +817,10 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
 
     // The relationship: archetype, size and value level, then contacts and the response memory ending at a planted stage.
     skipStaticContacts(rng);
-    const archetype = drawnArchetype ?? likeliestArchetype(gl.map((l) => l.planPersona));
-    const spend = gl.reduce((t, l) => t + l.fee + [...l.holdings].reduce((u, id) => u + PRICE[id], 0), 0) / gl.length;
-    const value = valueLevel(spend);
-    const sizeOf = sizeClass(employees);
-    const rr = createRng(deriveSeed(seed, 'relationship', a));
-    const story = storyAt(tiltedQuantile(stratified(a, spread[0]), value, sizeOf), k.stageMix, k.silence, k.optOut);
-    const { stage } = story;
-    let { mode } = story;
-    // The first account is touched on the window's last day, so that day is the memory's as-of date.
-    if (a === 0 && mode === 'opt_out') mode = 'plain';
-    const ending = chooseEnding(stratified(a, spread[1]), stage, mode);
-    const asOf = dates[days - 1];
-    const adoptions: Adoption[] = [];
-    for (const l of gl) {
-      for (const spell of spells[l.index]) {
-        if (!spell.adopted) continue;
-        const p = DEFAULT_PRODUCTS[spell.product];
-        adoptions.push({ line: l.id, product: p.product_id, day: spell.start - (days - 1), value: 12 * p.monthly_price * p.margin_rate });
-      }
-    }
-    const planted = plantRelationship(rr, { accountId, stage, mode, ending, sizeClass: sizeOf, media: archetype.media, asOf, pinAsOf: a === 0, adoptions });
-    for (const c of planted.contacts) await contacts.row([accountId, c.contact_id, c.role, c.key_player ? 'true' : 'false', c.dialogue_stage, c.last_response_date]);
-    if (inj.due(10)) {
-      const kind = inj.kind(['unknown_enum', 'unknown_account'] as const);
-      inj.count(contacts, 'contacts', kind);
-      await contacts.row([kind === 'unknown_account' ? 'A9999' : accountId, `${accountId}-CX`, 'CEO', 'true', kind === 'unknown_enum' ? 'negotiating' : 'early', '']);
-    }
-    for (const x of planted.responses) await responses.row([x.response_id, x.date, accountId, x.contact_id, x.line_id, '', x.channel, x.response, x.product_id, x.value]);
-    await truthAccounts.row([accountId, archetype.name, sizeOf, value, stage, mode, planted.policy, gl.length, employees, spend.toFixed(2), fees]);
+    await plantAccount(gl, spells, {
+      seed, a, k, accountId, employees, fees, spread, archetype: drawnArchetype, asOf: dates[days - 1], days,
+      contacts, responses, truthAccounts, inj,
+    });
 
     // Usage: each line's own calls, SMS and data, with both ends of internal calls.
     const colleagues = (l: GenLine): GenLine => pickColleague(l, teams, leads, gl, rng);
