@@ -35,12 +35,13 @@
  * Given the assignments, measurement's uplift therefore estimates
  *   E[uplift] = mean over treated units of P_u − mean over control units of P_u,
  *   P_u = 1 − Π_k (1 − p_k·w_k)
- * over every adoption chance k attached to the unit (p_k its probability, w_k the share of its window
- * inside this campaign's window; 1 when an earlier response already is), which is the planted uplift
- * only when no other chance reaches the campaign's units; overlap shrinks it by about the other
- * campaigns' adoption rates. The truth gives both (`planted`, `expected_measured`) and the realised
- * counts as measurement counts them. Spill-over likewise over colleagues (the ratio estimator's
- * expectation given the clusters is the mean of P_u); value as Σ_k p_k·w_k·E[v_k] per unit.
+ * over every adoption chance k attached to the unit whose responses count (p_k its probability, w_k the
+ * share of its window inside this campaign's window; 1 when an earlier response already is), which is the
+ * planted uplift only when no other chance reaches the campaign's units; overlap with campaigns of the same
+ * product (or of none) shrinks it by about their adoption rates. The truth gives both (`planted`,
+ * `expected_measured`) and the realised counts as measurement counts them. Spill-over likewise over
+ * colleagues (the ratio estimator's expectation given the clusters is the mean of P_u); value as
+ * Σ_k p_k·w_k·E[v_k] per unit.
  *
  * Pure and seeded: each unit's draws come from createRng(deriveSeed(seed, campaign, unit)), so the same
  * seed and rows give the same responses whatever the input order.
@@ -521,7 +522,8 @@ function truthRows(
     const planted = mean(members.map((u) => u.planted));
     const overlapUnits = scored.filter((s) => s.e.others).length;
     const notes: string[] = [];
-    if (overlapUnits && both) notes.push(`${overlapUnits} of ${members.length} ${effect === 'spillover' ? 'colleagues' : 'units'} can show '${c.kind}' responses of other campaigns or earlier ones in the window (measurement counts every response of the kind, whatever the product): the difference measurement estimates is ${round(exp, 4)}, not the planted ${round(planted, 4)}`);
+    const rule = c.product ? `the responses of the kind about ${c.product} or naming no product` : 'every response of the kind, whatever the product';
+    if (overlapUnits && both) notes.push(`${overlapUnits} of ${members.length} ${effect === 'spillover' ? 'colleagues' : 'units'} can show '${c.kind}' responses of other campaigns or earlier ones in the window (measurement counts ${rule}): the difference measurement estimates is ${round(exp, 4)}, not the planted ${round(planted, 4)}`);
     return {
       campaign_id: c.id, effect, outcome: c.kind, breakdown, breakdown_value: level, base_rate: r6(c.base)!, planted: r6(planted)!,
       expected_measured: r6(exp), treatment_units: t.length, control_units: k.length,

@@ -134,17 +134,46 @@ describe('simulated pilots measured', () => {
     expect(Math.abs(seedCovered / PILOTS - 0.95)).toBeLessThanOrEqual(tolerance(0.95));
   });
 
-  it('two campaigns on the same lines: measurement estimates the diluted uplift the truth states, not the planted one', () => {
-    // Measurement counts every adoption of a unit, whatever the product: each campaign's adoptions show in
-    // both groups of the other (independently randomised) one, so its uplift shrinks by about (1 − 0.2).
+  it('two campaigns of different products on the same lines: each measures its planted uplift, the other’s adoptions not counted', () => {
+    // Measurement counts a product campaign's outcome from responses about its product (or naming none):
+    // the other campaign's adoptions, in both groups of this (independently randomised) one, are not counted.
     const n = 200;
     const campaigns = [lineCampaign('P-A', 'HOME_FIBER'), lineCampaign('P-B', 'TRAVEL_PASS')];
+    const assignments = [...byLine('P-A', 4), ...byLine('P-B', 5)];
+    const ids = ['P-A', 'P-B'];
+    const covered: Record<string, number> = { 'P-A': 0, 'P-B': 0 };
+    const sum: Record<string, number> = { 'P-A': 0, 'P-B': 0 };
+    pilots({ campaigns, assignments }, { baseRate: 0.2, uplift: 0.05 }, 'TWO', (results, truth) => {
+      for (const id of ids) {
+        const r = overall(results, id);
+        const t = truthOf(truth, id);
+        expect(t.planted).toBe(0.05);
+        expect(t.expected_measured).toBeCloseTo(0.05, 10);
+        expect(t.overlap_units).toBe(0);
+        sum[id] += r.uplift!;
+        if (covers(r.uplift_low, r.uplift_high, 0.05)) covered[id]++;
+      }
+    }, n, []);
+    figures.push(`two campaigns of different products on the same 2,000 lines (base 0.2, planted 0.05 each): expected measured 0.05; ` +
+      ids.map((id) => `${id} mean measured ${(sum[id] / n).toFixed(4)}, coverage of the planted ${(covered[id] / n).toFixed(3)}`).join('; '));
+    for (const id of ids) {
+      // The mean of 200 measured uplifts has a standard error of about 0.0013: it sits on the planted uplift.
+      expect(Math.abs(sum[id] / n - 0.05), id).toBeLessThan(0.005);
+      expect(Math.abs(covered[id] / n - 0.95), id).toBeLessThanOrEqual(tolerance(0.95, n));
+    }
+  });
+
+  it('two campaigns of one product on the same lines: measurement estimates the diluted uplift the truth states, not the planted one', () => {
+    // Both offer HOME_FIBER: each campaign's adoptions are the other's outcome too, in both its groups, so
+    // its uplift shrinks by about (1 − 0.2).
+    const n = 200;
+    const campaigns = [lineCampaign('P-A', 'HOME_FIBER'), lineCampaign('P-B', 'HOME_FIBER')];
     const assignments = [...byLine('P-A', 4), ...byLine('P-B', 5)];
     let covered = 0;
     let coveredPlanted = 0;
     let sum = 0;
     let expected = NaN;
-    pilots({ campaigns, assignments }, { baseRate: 0.2, uplift: 0.05 }, 'TWO', (results, truth) => {
+    pilots({ campaigns, assignments }, { baseRate: 0.2, uplift: 0.05 }, 'ONE', (results, truth) => {
       const r = overall(results, 'P-A');
       expected = truthOf(truth, 'P-A').expected_measured!;
       sum += r.uplift!;
@@ -152,7 +181,7 @@ describe('simulated pilots measured', () => {
       if (covers(r.uplift_low, r.uplift_high, 0.05)) coveredPlanted++;
     }, n, []);
     const mean = sum / n;
-    figures.push(`two campaigns on the same 2,000 lines (base 0.2, planted 0.05 each): expected measured ${expected.toFixed(4)}, mean measured ${mean.toFixed(4)}; ` +
+    figures.push(`two campaigns of one product on the same 2,000 lines (base 0.2, planted 0.05 each): expected measured ${expected.toFixed(4)}, mean measured ${mean.toFixed(4)}; ` +
       `coverage of the expected ${(covered / n).toFixed(3)}, of the planted ${(coveredPlanted / n).toFixed(3)}`);
     // (1 − 0.2 − 0.05/2) × 0.05 up to the balance of P-B's groups inside P-A's.
     expect(expected).toBeGreaterThan(0.037);

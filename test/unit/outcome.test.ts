@@ -118,19 +118,42 @@ describe('simulateOutcome', () => {
     expect(row('R-1', 'persona', 'executive')).toBeUndefined();
   });
 
-  it('says what measurement estimates when campaigns share units: planted × (1 − the other campaign’s rate)', () => {
-    const both = [
-      ...campaigns.slice(0, 1),
-      { ...campaigns[0], campaign_id: 'P-2', product_id: 'TRAVEL_PASS' },
-    ];
-    const twice = [...assignments.filter((a) => a.campaign_id === 'P-1'), ...assignments.filter((a) => a.campaign_id === 'P-1').map((a, i) => ({ ...a, campaign_id: 'P-2', group: i % 4 < 2 ? 'treatment' : 'control' }))];
-    const { truth } = simulateOutcome({ ...input, campaigns: both, assignments: twice }, { seed: 1, baseRates: { 'P-1': 0.1, 'P-2': 0.3 }, upliftByCampaign: { 'P-1': 0.2, 'P-2': 0 } });
-    const p1 = truth.find((t) => t.campaign_id === 'P-1' && t.breakdown === 'all')!;
+  it('says what measurement estimates when campaigns share units: the planted uplift across products, planted × (1 − the other’s rate) within one', () => {
+    const own = assignments.filter((a) => a.campaign_id === 'P-1');
+    const twice = [...own, ...own.map((a, i) => ({ ...a, campaign_id: 'P-2', group: i % 4 < 2 ? 'treatment' : 'control' }))];
+    const shared = (p2: Record<string, unknown>, options: Parameters<typeof simulateOutcome>[1] = {}) => {
+      const both = [campaigns[0], { ...campaigns[0], campaign_id: 'P-2', ...p2 }];
+      const { responses, truth } = simulateOutcome({ ...input, campaigns: both, assignments: twice }, { seed: 1, baseRates: { 'P-1': 0.1, 'P-2': 0.3 }, upliftByCampaign: { 'P-1': 0.2, 'P-2': 0 }, ...options });
+      // Measurement counts the responders the truth counts, in both campaigns;
+      const measured = measureCampaigns({ campaigns: both, assignments: twice, responses, lines, accounts });
+      for (const t of truth.filter((x) => x.breakdown === 'all')) {
+        const m = measured.results.find((r) => r.campaign_id === t.campaign_id && r.outcome === t.outcome && r.breakdown === 'all')!;
+        expect([m.treatment_responders, m.control_responders], t.campaign_id).toEqual([t.treatment_responders, t.control_responders]);
+      }
+      // in P-1, the lines of each group with an adoption of HOME_FIBER or of no product.
+      const p1 = truth.find((t) => t.campaign_id === 'P-1' && t.breakdown === 'all')!;
+      const adopters = (group: string) => new Set(of(responses, 'adopted').filter((r) => (r.product_id === 'HOME_FIBER' || r.product_id === '') && groupOf('P-1', r.line_id) === group).map((r) => r.line_id)).size;
+      expect([p1.treatment_responders, p1.control_responders]).toEqual([adopters('treatment'), adopters('control')]);
+      return { p1, responses };
+    };
+    // P-2 offers another product: its adoptions (some on P-1's lines of both groups) are not P-1's outcome,
+    // which estimates the planted uplift.
+    const { p1: other, responses } = shared({ product_id: 'TRAVEL_PASS' });
+    expect(new Set(of(responses, 'adopted').filter((r) => r.product_id === 'TRAVEL_PASS').map((r) => groupOf('P-1', r.line_id)))).toEqual(new Set(['treatment', 'control']));
+    expect(other.planted).toBe(0.2);
+    expect(other.expected_measured).toBeCloseTo(0.2, 10);
+    expect(other.overlap_units).toBe(0);
+    expect(other.note).toBe('');
+    // P-2 offers the same product, or none (its adoptions name no product): they show in both groups of P-1.
     // Treated: 1 − 0.7·0.7 = 0.51; control: 1 − 0.9·0.7 = 0.37.
-    expect(p1.planted).toBe(0.2);
-    expect(p1.expected_measured).toBeCloseTo(0.14, 10);
-    expect(p1.overlap_units).toBe(20);
-    expect(p1.note).toMatch(/estimates is 0\.14, not the planted 0\.2/);
+    for (const { p1 } of [shared({ product_id: 'HOME_FIBER' }), shared({ product_id: '' }, { outcomes: { 'P-2': 'adopted' } })]) {
+      expect(p1.planted).toBe(0.2);
+      expect(p1.expected_measured).toBeCloseTo(0.14, 10);
+      expect(p1.overlap_units).toBe(20);
+      expect(p1.note).toMatch(/estimates is 0\.14, not the planted 0\.2/);
+      // The note states the rule measurement applies to a product campaign.
+      expect(p1.note).toMatch(/measurement counts the responses of the kind about HOME_FIBER or naming no product\)/);
+    }
   });
 
   it('gives adoptions the product’s first-year margin as value and the expected value difference', () => {
@@ -144,13 +167,21 @@ describe('simulateOutcome', () => {
     expect(spread.truth.find((t) => t.campaign_id === 'P-1' && t.breakdown === 'all')!.expected_value_difference).toBeCloseTo(0.3 * 100 * Math.exp(0.125), 6);
   });
 
-  it('counts earlier responses as measurement will: a control unit that adopted already counts as adopting', () => {
-    const control = assignments.find((a) => a.campaign_id === 'P-1' && a.group === 'control')!;
-    const earlier = [{ response_id: 'OLD-1', date: '2026-04-02', account_id: control.account_id, line_id: control.line_id, channel: 'web', response: 'adopted', product_id: 'DATA_XL', value: '10' }];
-    const { truth } = simulateOutcome({ ...input, responses: earlier }, { seed: 1, baseRate: 0, uplift: 0.5 });
+  it('counts earlier responses as measurement will: a control unit that adopted the product, or something naming none, already counts as adopting', () => {
+    const [c1, c2, c3] = assignments.filter((a) => a.campaign_id === 'P-1' && a.group === 'control');
+    const old = (id: string, a: typeof c1, product: string, value: string) => ({ response_id: id, date: '2026-04-02', account_id: a.account_id, contact_id: '', line_id: a.line_id, campaign_id: '', channel: 'web', response: 'adopted', product_id: product, value });
+    // P-1 offers HOME_FIBER: the DATA_XL adoption is another product's outcome and does not count.
+    const earlier = [old('OLD-1', c1, 'HOME_FIBER', '10'), old('OLD-2', c2, '', '4'), old('OLD-3', c3, 'DATA_XL', '100')];
+    const { responses, truth } = simulateOutcome({ ...input, responses: earlier }, { seed: 1, baseRate: 0, uplift: 0.5, valueSigma: 0 });
     const p1 = truth.find((t) => t.campaign_id === 'P-1' && t.breakdown === 'all')!;
-    expect(p1.control_responders).toBe(1);
-    expect(p1.expected_measured).toBeCloseTo(0.5 - 1 / 10, 10);
+    expect(p1.control_responders).toBe(2);
+    expect(p1.overlap_units).toBe(2);
+    expect(p1.expected_measured).toBeCloseTo(0.5 - 2 / 10, 10);
+    expect(p1.expected_value_difference).toBeCloseTo(0.5 * 147 - (10 + 4) / 10, 6);
+    // Measurement reads the memory with the new responses appended and counts the same.
+    const measured = measureCampaigns({ campaigns, assignments, responses: [...earlier, ...responses], lines, accounts }, { outcomes: ['adopted'] });
+    const m = measured.results.find((r) => r.campaign_id === 'P-1' && r.outcome === 'adopted' && r.breakdown === 'all')!;
+    expect([m.treatment_responders, m.control_responders]).toEqual([p1.treatment_responders, 2]);
   });
 
   it('writes responses that measurement reads back to the truth’s realised counts', () => {
