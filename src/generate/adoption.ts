@@ -80,36 +80,59 @@ export const ACCOUNT_EFFECT = 1.2;
 const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const ln = (x: number) => Math.log(Math.max(x, 1e-6));
 
-/** The log odds of adopting `product`, given `x`, with the scenario's adoption odds multiplier. */
-export function adoptionLogit(product: string, x: AdoptionInputs, adoptionRate = 1): number {
-  const days = Math.max(1, x.activeDays);
-  const has = (id: string) => (x.holds.has(id) ? 1 : 0);
-  const dataMbPerDay = x.dataKb / 1024 / days;
-  const data = clip(ln(dataMbPerDay / 50), -3, 2.5);
-  const voice = clip(ln((x.voiceOut / days + 0.2) / 6), -3, 2);
-  const internal = x.made > 0 ? x.internal / x.made : 0;
-  const privateTime = x.calls > 0 ? x.privateTime / x.calls : 0;
-  const weekend = x.calls > 0 ? x.weekend / x.calls : 0;
-  const intlBusinessWeek = (7 * x.intlBusiness) / days;
-  const intlPrivateWeek = (7 * x.intlPrivate) / days;
-  const biz = Math.min(x.businessAbroadDays, 10);
-  const holiday = Math.min(x.holidayAbroadDays, 10);
+/** What the model reads from a line's counts; the same for every product, so computed once per line. */
+export interface AdoptionFeatures {
+  data: number;
+  voice: number;
+  internal: number;
+  privateTime: number;
+  weekend: number;
+  intlBusinessWeek: number;
+  intlPrivateWeek: number;
+  biz: number;
+  holiday: number;
+}
 
+export function adoptionFeatures(x: AdoptionInputs): AdoptionFeatures {
+  const days = Math.max(1, x.activeDays);
+  const dataMbPerDay = x.dataKb / 1024 / days;
+  return {
+    data: clip(ln(dataMbPerDay / 50), -3, 2.5),
+    voice: clip(ln((x.voiceOut / days + 0.2) / 6), -3, 2),
+    internal: x.made > 0 ? x.internal / x.made : 0,
+    privateTime: x.calls > 0 ? x.privateTime / x.calls : 0,
+    weekend: x.calls > 0 ? x.weekend / x.calls : 0,
+    intlBusinessWeek: (7 * x.intlBusiness) / days,
+    intlPrivateWeek: (7 * x.intlPrivate) / days,
+    biz: Math.min(x.businessAbroadDays, 10),
+    holiday: Math.min(x.holidayAbroadDays, 10),
+  };
+}
+
+const HANDSET = { low: 0.5, mid: 0.3, high: -0.9 } as const;
+const has = (x: AdoptionInputs, id: string) => (x.holds.has(id) ? 1 : 0);
+
+/**
+ * The log odds of adopting `product`, given `x`, with the scenario's adoption odds multiplier; `f` may be
+ * given when `x`'s counts are unchanged since it was computed (the holdings' history, many periods a line).
+ */
+export function adoptionLogit(product: string, x: AdoptionInputs, adoptionRate = 1, f: AdoptionFeatures = adoptionFeatures(x)): number {
+  const { data, voice, internal, privateTime, weekend, intlBusinessWeek, intlPrivateWeek, biz, holiday } = f;
   let z = ADOPTION_INTERCEPTS[product] ?? -4;
   switch (product) {
-    case 'ROAM_PACK': z += 0.4 * biz + 0.04 * holiday - 1.3 * has('TRAVEL_PASS'); break;
-    case 'TRAVEL_PASS': z += 0.45 * holiday + 0.08 * biz - 1.3 * has('ROAM_PACK') + 0.5 * has('FAMILY_BUNDLE'); break;
+    case 'ROAM_PACK': z += 0.4 * biz + 0.04 * holiday - 1.3 * has(x, 'TRAVEL_PASS'); break;
+    case 'TRAVEL_PASS': z += 0.45 * holiday + 0.08 * biz - 1.3 * has(x, 'ROAM_PACK') + 0.5 * has(x, 'FAMILY_BUNDLE'); break;
     case 'INTL_PACK': z += 0.75 * Math.log1p(intlBusinessWeek) + 0.15 * Math.log1p(intlPrivateWeek); break;
     case 'DATA_XL': z += 0.8 * data + (x.device === 'tablet' || x.device === 'router' ? 0.6 : 0); break;
     case 'FLEET_VPN': z += 3 * (internal - 0.3); break;
     case 'DEVICE_UPGRADE':
-      z += ({ low: 0.5, mid: 0.3, high: -0.9 } as const)[x.handset] + 0.4 * voice + 0.3 * clip(ln(x.cells / 5), -1, 2.5)
+      z += HANDSET[x.handset] + 0.4 * voice + 0.3 * clip(ln(x.cells / 5), -1, 2.5)
         + (x.lineAgeYears >= 3 ? 0.3 : 0) - (x.device === 'feature' ? 1 : 0);
       break;
-    case 'MOBILE_SECURITY': z += 0.35 * data + 0.12 * biz + 0.6 * has('DEVICE_UPGRADE'); break;
+    case 'MOBILE_SECURITY': z += 0.35 * data + 0.12 * biz + 0.6 * has(x, 'DEVICE_UPGRADE'); break;
     case 'PERSONAL_LINE': z += 3 * (privateTime - 0.25) + 0.5 * Math.log1p(intlPrivateWeek) + 0.08 * holiday; break;
-    case 'FAMILY_BUNDLE': z += 1.2 * has('PERSONAL_LINE') + 2.5 * (weekend - 0.15) + 0.06 * holiday; break;
-    case 'HOME_FIBER': z += 0.5 * data + 2 * (privateTime - 0.25) + 0.8 * has('PERSONAL_LINE'); break;
+    case 'FAMILY_BUNDLE': z += 1.2 * has(x, 'PERSONAL_LINE') + 2.5 * (weekend - 0.15) + 0.06 * holiday; break;
+    case 'HOME_FIBER': z += 0.5 * data + 2 * (privateTime - 0.25) + 0.8 * has(x, 'PERSONAL_LINE'); break;
   }
   if (BUSINESS.has(product)) z += x.prepaid ? -0.9 : 0.3 * clip(ln(x.monthlyFee / 25), -1, 1);
   if (x.newLine) z += 0.4;

@@ -19,7 +19,7 @@
  */
 import { int, type Rng } from '../util/rng';
 import { sigmoid } from '../util/stats';
-import { adoptionLogit, type AdoptionInputs } from './adoption';
+import { adoptionFeatures, adoptionLogit, type AdoptionFeatures, type AdoptionInputs } from './adoption';
 import type { PersonaProfile } from './personas';
 
 /** The days of a history period: the adoption truth's horizon after the window. */
@@ -127,6 +127,8 @@ export interface Spell {
   product: number;
   start: number;
   end?: number;
+  /** Adopted in a period of the history (not a seed or a bundle). */
+  adopted: boolean;
 }
 
 /**
@@ -143,7 +145,7 @@ export function runHistory(lines: readonly HistoryLine[], o: HistoryOptions, rng
   const bundle = (i: number, day: number, earliest: number) => {
     for (let j = 0; j < J; j++) {
       if (rng() >= lines[i].seed[j]) continue;
-      const s: Spell = { product: j, start: Math.max(earliest, day - (day > earliest ? int(rng, 1, SEED_SPAN_DAYS) : 0)) };
+      const s: Spell = { product: j, start: Math.max(earliest, day - (day > earliest ? int(rng, 1, SEED_SPAN_DAYS) : 0)), adopted: false };
       spells[i].push(s);
       open[i * J + j] = s;
     }
@@ -154,6 +156,8 @@ export function runHistory(lines: readonly HistoryLine[], o: HistoryOptions, rng
   }
 
   const held = new Uint8Array(n * J);
+  /** Per line, the products held at the period's start as bits (the tie loop visits only those). */
+  const heldMask = new Int32Array(n);
   const exists = new Uint8Array(n);
   const tieHeld = new Float64Array(J);
   const holders = new Float64Array(J);
@@ -162,6 +166,7 @@ export function runHistory(lines: readonly HistoryLine[], o: HistoryOptions, rng
     ...lines[0]?.inputs, holds: new Set(), neighbourShare: {}, accountShare: {}, lineAgeYears: 0, newLine: false,
   } as AdoptionInputs;
   const holds = x.holds as Set<string>;
+  const features: AdoptionFeatures[] = lines.map((l) => adoptionFeatures({ ...x, ...l.inputs }));
   for (let k = o.periods; k >= 1; k--) {
     const s = -PERIOD_DAYS * k;
     const e = s + PERIOD_DAYS;
@@ -176,10 +181,13 @@ export function runHistory(lines: readonly HistoryLine[], o: HistoryOptions, rng
     for (let i = 0; i < n; i++) {
       if (!exists[i]) continue;
       present++;
+      let mask = 0;
       for (let j = 0; j < J; j++) {
         held[i * J + j] = open[i * J + j] ? 1 : 0;
         holders[j] += held[i * J + j];
+        if (held[i * J + j]) mask |= 1 << j;
       }
+      heldMask[i] = mask;
     }
     for (let i = 0; i < n; i++) {
       if (!exists[i]) continue;
@@ -199,24 +207,28 @@ export function runHistory(lines: readonly HistoryLine[], o: HistoryOptions, rng
         if (!exists[m]) continue;
         const w = line.tieWeight[t];
         tie += w;
-        for (let j = 0; j < J; j++) if (held[m * J + j]) tieHeld[j] += w;
+        for (let mask = heldMask[m]; mask !== 0; mask &= mask - 1) tieHeld[31 - Math.clz32(mask & -mask)] += w;
       }
-      Object.assign(x, line.inputs);
+      // What the model reads besides the line's counts (those are in its features).
+      const { inputs } = line;
+      x.handset = inputs.handset;
+      x.device = inputs.device;
+      x.cells = inputs.cells;
+      x.prepaid = inputs.prepaid;
+      x.monthlyFee = inputs.monthlyFee;
       holds.clear();
-      for (let j = 0; j < J; j++) {
-        if (held[i * J + j]) holds.add(o.products[j]);
-        x.neighbourShare[o.products[j]] = tie > 0 ? tieHeld[j] / tie : 0;
-        x.accountShare[o.products[j]] = present > 1 ? (holders[j] - held[i * J + j]) / (present - 1) : 0;
-      }
+      for (let j = 0; j < J; j++) if (held[i * J + j]) holds.add(o.products[j]);
       x.lineAgeYears = Math.max(0, s - act) / 365.25;
       x.newLine = s - act < PERIOD_DAYS;
       const since = Math.max(s, act);
       const exposure = (e - since) / PERIOD_DAYS;
       for (let j = 0; j < J; j++) {
         if (held[i * J + j]) continue;
-        const p = sigmoid(adoptionLogit(o.products[j], x, o.adoptionRate));
+        x.neighbourShare[o.products[j]] = tie > 0 ? tieHeld[j] / tie : 0;
+        x.accountShare[o.products[j]] = present > 1 ? holders[j] / (present - 1) : 0;
+        const p = sigmoid(adoptionLogit(o.products[j], x, o.adoptionRate, features[i]));
         if (rng() >= (exposure >= 1 ? p : 1 - (1 - p) ** exposure)) continue;
-        const spell: Spell = { product: j, start: int(rng, since, e - 1) };
+        const spell: Spell = { product: j, start: int(rng, since, e - 1), adopted: true };
         spells[i].push(spell);
         open[i * J + j] = spell;
       }

@@ -15,7 +15,9 @@ import { DEFAULT_PRODUCTS } from '../offers/products';
 import { sigmoid } from '../util/stats';
 import { blendProfiles, INDUSTRY_MIXES, resolveScenario, scenarioProfiles, type ScenarioKnobs } from './scenarios';
 import { adoptionProbability, type AdoptionInputs } from './adoption';
-import { latentInputs, runHistory, type HistoryLine } from './history';
+import { latentInputs, runHistory, type HistoryLine, type Spell } from './history';
+import { accountMix, ARCHETYPES, feeFactor, likeliestArchetype, sizeClass, VALUE_LEVELS, valueLevel, type Archetype } from './accounts';
+import { chooseEnding, plantRelationship, storyAt, stratified, tiltedQuantile, type Adoption } from './relationship';
 
 export interface GenerateOptions {
   out: string;
@@ -215,6 +217,7 @@ function productFit(line: GenLine): Record<string, number> {
 /** Colleague calls drawn per line to estimate the ties the history's network effect runs on. */
 const TIE_DRAWS = 40;
 const PRODUCT_IDS = DEFAULT_PRODUCTS.map((p) => p.product_id);
+const PRICE: Record<string, number> = Object.fromEntries(DEFAULT_PRODUCTS.map((p) => [p.product_id, p.monthly_price]));
 /** A 90-day adoption probability from which a product not held is a likely next adoption (products_truth.csv). */
 const LIKELY_NEXT = 0.15;
 
@@ -231,6 +234,17 @@ function skipStaticHoldings(rng: Rng, fit: readonly number[], holdingRate: numbe
       int(rng, 10, 300);
     }
   }
+}
+
+/** A line's chance of being prepaid: its persona's, pulled towards its account archetype's with the archetype's weight. */
+function prepaidChance(persona: number, archetype: number, weight: number): number {
+  return archetype > 0 ? (1 - weight) * persona + weight * Math.max(persona, archetype) : persona;
+}
+
+/** The draws the account's stream made for the contacts before the relationship had its own stream, made and discarded. */
+function skipStaticContacts(rng: Rng): void {
+  const n = int(rng, 1, 4);
+  for (let c = 0; c < n; c++) for (let d = 0; d < 4; d++) rng();
 }
 
 class Injector {
@@ -385,7 +399,7 @@ interface HoldingsContext {
  * (history.ts), from its own stream: written to holdings.csv (every spell, ended ones with their end
  * date) and set on the lines (what they hold at the end of the window).
  */
-async function plantHoldings(gl: GenLine[], teams: GenLine[][], leads: GenLine[], c: HoldingsContext): Promise<void> {
+async function plantHoldings(gl: GenLine[], teams: GenLine[][], leads: GenLine[], c: HoldingsContext): Promise<Spell[][]> {
   const { k, start } = c;
   const hr = createRng(deriveSeed(c.seed, 'history', c.account));
   const startMs = Date.parse(start + 'T00:00:00Z');
@@ -400,26 +414,44 @@ async function plantHoldings(gl: GenLine[], teams: GenLine[][], leads: GenLine[]
     tieIndex: [], tieWeight: [],
   }));
   if (gl.length > 1) {
-    // Expected ties: each line's colleague calls, drawn as the window draws them, weighted by its rate of them.
-    const ties = gl.map(() => new Map<number, number>());
+    // Expected ties: each line's colleague calls, drawn as the window draws them, weighted by its rate of
+    // them, both directions; summed per pair in a scratch row (typed arrays: maps cost a tenth of a second).
+    const n = gl.length;
+    const picks = new Int32Array(n * TIE_DRAWS);
+    const incoming = new Int32Array(n + 1);
     for (const l of gl) {
-      const w = past[l.index].inputs.internal / TIE_DRAWS;
       for (let t = 0; t < TIE_DRAWS; t++) {
         let other = pickColleague(l, teams, leads, gl, hr);
-        if (other === l) other = gl[(l.index + 1) % gl.length];
-        ties[l.index].set(other.index, (ties[l.index].get(other.index) ?? 0) + w);
-        ties[other.index].set(l.index, (ties[other.index].get(l.index) ?? 0) + w);
+        if (other === l) other = gl[(l.index + 1) % n];
+        picks[l.index * TIE_DRAWS + t] = other.index;
+        incoming[other.index + 1]++;
       }
     }
-    ties.forEach((m, i) => {
-      past[i].tieIndex = [...m.keys()];
-      past[i].tieWeight = [...m.values()];
-    });
+    for (let i = 0; i < n; i++) incoming[i + 1] += incoming[i];
+    const callers = new Int32Array(n * TIE_DRAWS);
+    const fill = incoming.slice(0, n);
+    for (let i = 0; i < n * TIE_DRAWS; i++) callers[fill[picks[i]]++] = Math.floor(i / TIE_DRAWS);
+    const weight = past.map((x) => x.inputs.internal / TIE_DRAWS);
+    const scratch = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const touched: number[] = [];
+      const add = (j: number, w: number) => {
+        if (scratch[j] === 0) touched.push(j);
+        scratch[j] += w;
+      };
+      for (let t = 0; t < TIE_DRAWS; t++) add(picks[i * TIE_DRAWS + t], weight[i]);
+      for (let c = incoming[i]; c < incoming[i + 1]; c++) add(callers[c], weight[callers[c]]);
+      past[i].tieIndex = touched;
+      past[i].tieWeight = touched.map((j) => scratch[j]);
+      for (const j of touched) scratch[j] = 0;
+    }
   }
   const spells = runHistory(past, {
     products: PRODUCT_IDS, periods: k.historyPeriods, adoptionRate: k.adoptionRate,
     churn: Math.min(0.95, (k.churn * k.adoptionRate) / k.holdingRate),
   }, hr);
+  const dates = new Map<number, string>();
+  const date = (day: number) => dates.get(day) ?? dates.set(day, addDays(start, day)).get(day)!;
   for (const l of gl) {
     const own = [...spells[l.index]].sort((x, y) => x.start - y.start || x.product - y.product);
     for (const spell of own) {
@@ -428,7 +460,7 @@ async function plantHoldings(gl: GenLine[], teams: GenLine[][], leads: GenLine[]
         l.holdings.add(id);
         l.heldIndex.push(spell.product);
       }
-      const written = c.holdings.row([l.id, id, addDays(start, spell.start), spell.end === undefined ? '' : addDays(start, spell.end)]);
+      const written = c.holdings.row([l.id, id, date(spell.start), spell.end === undefined ? '' : date(spell.end)]);
       if (written) await written;
     }
     if (l.brokenHolding) {
@@ -436,6 +468,62 @@ async function plantHoldings(gl: GenLine[], teams: GenLine[][], leads: GenLine[]
       await c.holdings.row([l.id, l.brokenHolding === 'unknown_product' ? 'GOLD_PLAN' : 'DATA_XL', l.brokenHolding === 'bad_date' ? '2025-13-45' : '2025-01-01', '']);
     }
   }
+  return spells;
+}
+
+interface AccountContext {
+  seed: number;
+  /** The account's index in the pilot. */
+  a: number;
+  k: ScenarioKnobs;
+  accountId: string;
+  employees: number;
+  fees: number;
+  /** The pilot's offsets of the stratified stories and policy states. */
+  spread: number[];
+  /** The archetype drawn for the account, if it drives the persona mix. */
+  archetype?: Archetype;
+  asOf: string;
+  days: number;
+  contacts: CsvSink;
+  responses: CsvSink;
+  truthAccounts: CsvSink;
+  inj: Injector;
+}
+
+/**
+ * The account's archetype (drawn, or read off its personas), size class and value level, and its planted
+ * relationship (relationship.ts): contacts, the response memory, and the truth row.
+ */
+async function plantAccount(gl: GenLine[], spells: Spell[][], c: AccountContext): Promise<void> {
+  const { k, a, accountId } = c;
+  const archetype = c.archetype ?? likeliestArchetype(gl.map((l) => l.planPersona));
+  const spend = gl.reduce((t, l) => t + l.fee + [...l.holdings].reduce((u, id) => u + PRICE[id], 0), 0) / gl.length;
+  const value = valueLevel(spend);
+  const sizeOf = sizeClass(c.employees);
+  const rr = createRng(deriveSeed(c.seed, 'relationship', a));
+  const story = storyAt(tiltedQuantile(stratified(a, c.spread[0]), value, sizeOf), k.stageMix, k.silence, k.optOut);
+  const { stage } = story;
+  // The first account is touched on the window's last day, so that day is the memory's as-of date.
+  const mode = a === 0 && story.mode === 'opt_out' ? 'plain' : story.mode;
+  const ending = chooseEnding(stratified(a, c.spread[1]), stage, mode);
+  const adoptions: Adoption[] = [];
+  for (const l of gl) {
+    for (const spell of spells[l.index]) {
+      if (!spell.adopted) continue;
+      const p = DEFAULT_PRODUCTS[spell.product];
+      adoptions.push({ line: l.id, product: p.product_id, day: spell.start - (c.days - 1), value: 12 * p.monthly_price * p.margin_rate });
+    }
+  }
+  const planted = plantRelationship(rr, { accountId, stage, mode, ending, sizeClass: sizeOf, media: archetype.media, asOf: c.asOf, pinAsOf: a === 0, adoptions });
+  for (const x of planted.contacts) await c.contacts.row([accountId, x.contact_id, x.role, x.key_player ? 'true' : 'false', x.dialogue_stage, x.last_response_date]);
+  if (c.inj.due(10)) {
+    const kind = c.inj.kind(['unknown_enum', 'unknown_account'] as const);
+    c.inj.count(c.contacts, 'contacts', kind);
+    await c.contacts.row([kind === 'unknown_account' ? 'A9999' : accountId, `${accountId}-CX`, 'CEO', 'true', kind === 'unknown_enum' ? 'negotiating' : 'early', '']);
+  }
+  for (const x of planted.responses) await c.responses.row([x.response_id, x.date, accountId, x.contact_id, x.line_id, '', x.channel, x.response, x.product_id, x.value]);
+  await c.truthAccounts.row([accountId, archetype.name, sizeOf, value, stage, mode, planted.policy, gl.length, c.employees, spend.toFixed(2), c.fees]);
 }
 
 /**
@@ -461,8 +549,11 @@ async function writeAdoption(gl: GenLine[], accountId: string, sink: CsvSink, pr
     for (const [j, { product_id: id }] of DEFAULT_PRODUCTS.entries()) {
       const holds = l.holdings.has(id);
       const p = holds ? 0 : adoptionProbability(id, x, k.adoptionRate);
-      if (!holds) await sink.row([l.id, accountId, id, p.toFixed(4), ar() < p ? 1 : 0, neighbourShare[id].toFixed(4)]);
-      await products.row([l.id, accountId, id, l.fit[j].toFixed(4), holds ? 1 : 0, !holds && p >= LIKELY_NEXT ? 1 : 0]);
+      // Awaited only when a sink wants to drain: an await per row costs microtasks.
+      const written = holds ? undefined : sink.row([l.id, accountId, id, p.toFixed(4), ar() < p ? 1 : 0, neighbourShare[id].toFixed(4)]);
+      if (written) await written;
+      const listed = products.row([l.id, accountId, id, l.fit[j].toFixed(4), holds ? 1 : 0, !holds && p >= LIKELY_NEXT ? 1 : 0]);
+      if (listed) await listed;
     }
   }
 }
@@ -474,7 +565,9 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   const seed = options.seed ?? 7;
   const days = options.days ?? 28;
   const scale = options.scale ?? 1;
-  const nAccounts = (options.accounts ?? 15) * scale;
+  const nRegular = (options.accounts ?? 15) * scale;
+  const nSmall = k.smallAccounts * scale;
+  const nAccounts = nRegular + nSmall + (k.largeAccountLines > 0 ? scale : 0);
   const start = options.start ?? '2026-03-02';
   const truthDir = options.truth ?? `${options.out.replace(/\/+$/, '')}_truth`;
   mkdirSync(options.out, { recursive: true });
@@ -494,6 +587,8 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     'activated_day', 'idle_days', 'mover_few_outsiders', 'barely_used']);
   const truthProducts = new CsvSink(join(truthDir, 'products_truth.csv'), ['line_id', 'account_id', 'product_id', 'fit_probability', 'holds', 'likely_next']);
   const truthAdoption = new CsvSink(join(truthDir, 'adoption_truth.csv'), ['line_id', 'account_id', 'product_id', 'adopt_probability', 'adopted', 'neighbour_share']);
+  const responses = new CsvSink(o('responses.csv'), ['response_id', 'date', 'account_id', 'contact_id', 'line_id', 'campaign_id', 'channel', 'response', 'product_id', 'value']);
+  const truthAccounts = new CsvSink(join(truthDir, 'accounts_truth.csv'), ['account_id', 'archetype', 'size_class', 'value_level', 'stage', 'stage_mode', 'policy', 'lines', 'employees', 'spend_per_line', 'fee_factor']);
 
   const products = new CsvSink(o('products.csv'), ['product_id', 'name', 'audience', 'monthly_price', 'margin_rate', 'description']);
   for (const p of DEFAULT_PRODUCTS) products.row([p.product_id, p.name, p.audience, p.monthly_price, p.margin_rate, p.description]);
@@ -511,6 +606,11 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     }
   }
 
+  // Stories (stage and mode) and policy states are spread over the accounts from two offsets of the pilot (relationship.ts).
+  const spreadRng = createRng(deriveSeed(seed, 'relationship'));
+  const spread = [spreadRng(), spreadRng()];
+  // Road warriors and executives move across every region's cells (one list, not one per line).
+  const allCells = Object.values(cellIds).flat();
   let lineCounter = 0;
   const dates = Array.from({ length: days }, (_, d) => addDays(start, d));
   const weekday = (d: number) => new Date(dates[d] + 'T00:00:00Z').getUTCDay();
@@ -524,16 +624,29 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     const ar = createRng(deriveSeed(seed, 'adoption', a));
     const accountId = `A${String(a + 1).padStart(4, '0')}`;
     const ind = INDUSTRIES[(a * 7 + Math.floor(a / INDUSTRIES.length)) % INDUSTRIES.length];
-    const mix = INDUSTRY_MIXES[k.industryMix][ind.industry] ?? ind.mix;
+    // Archetype, size and price level from their own stream. The archetype drives the persona mix when
+    // its weight is above 0 (always for the large account of light lines); else it is read off the personas.
+    const sr = createRng(deriveSeed(seed, 'accounts', a));
+    const extra = a < nRegular ? '' : a < nRegular + nSmall ? 'small' : 'large';
+    const archetypeWeight = extra === 'large' ? 1 : k.archetypeWeight;
+    const drawnArchetype = extra === 'large' ? ARCHETYPES.find((x) => x.name === 'light_prepaid')! : archetypeWeight > 0 ? weighted(sr, ARCHETYPES, k.archetypeMix) : undefined;
+    const priceLevel = k.valueSpread > 0 ? pick(sr, VALUE_LEVELS) : 'mid';
+    const industryMix = INDUSTRY_MIXES[k.industryMix][ind.industry] ?? ind.mix;
+    const mix = drawnArchetype ? accountMix(industryMix, drawnArchetype, archetypeWeight) : industryMix;
+    const archetypePrepaid = drawnArchetype?.prepaid ?? 0;
+    const fees = feeFactor(priceLevel, k.valueSpread);
     const region = REGIONS[int(rng, 0, REGIONS.length - 1)];
     const offset = '+01:00';
-    const size = Math.max(8, Math.round(SIZE_TEMPLATE[a % SIZE_TEMPLATE.length] * (0.85 + 0.3 * rng())));
+    const templateSize = Math.max(8, Math.round(SIZE_TEMPLATE[a % SIZE_TEMPLATE.length] * (0.85 + 0.3 * rng())));
+    const size = extra === 'small' ? int(sr, 2, 9) : extra === 'large' ? k.largeAccountLines : templateSize;
     // Billing names are unique: a second company of the same name gets its city, then a number.
     let name = `${pick(rng, ind.names)} ${pick(rng, ['GmbH', 'AG', 'KG', 'SE'])}`;
     if (usedNames.has(name)) name = `${name} ${region.region}`;
     if (usedNames.has(name)) name = `${name} ${a + 1}`;
     usedNames.add(name);
-    const accountRow = [accountId, name, ind.industry, Math.round(size * (1 + rng() * 0.3)), region.region];
+    const reported = Math.round(size * (1 + rng() * 0.3));
+    const employees = extra === 'small' ? Math.min(9, reported) : reported;
+    const accountRow = [accountId, name, ind.industry, employees, region.region];
     await accounts.row(accountRow);
     if (inj.due(10)) {
       const kind = inj.kind(['missing_value', 'duplicate'] as const);
@@ -571,7 +684,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         intensity: logNormal(rng, 1, 0.3),
         internal: jitter(p.internal), international: jitter(p.international), roaming: jitter(p.roaming, 0.4),
         weekend: jitter(p.weekend, 0.3),
-        team: -1, hub: '', bridgeTeam: -1, cells: [], contacts: [], prepaid: rng() < profiles[planPersona].prepaid,
+        team: -1, hub: '', bridgeTeam: -1, cells: [], contacts: [], prepaid: rng() < prepaidChance(profiles[planPersona].prepaid, archetypePrepaid, archetypeWeight),
         holdings: new Set(), hourCum: cumulative(p.hours), abroad: [],
         holiday: new Array(days).fill(false), idle: new Array(days).fill(false), companion: [], activatedDay: 0,
         traveller: false, mover, barely, privateContacts: [], privateIntl: [],
@@ -602,7 +715,8 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       if (team.length >= 3) team[0].hub = 'lead';
     }
     const mgmt = teams.find((t) => t[0].persona === 'executive');
-    const assistant = gl.find((l) => l.persona === 'office' && l.hub === '');
+    // Never the only member of its team: an empty team would leave a team without a lead to call.
+    const assistant = gl.find((l) => l.persona === 'office' && l.hub === '' && teams[l.team].length > 1);
     if (mgmt && assistant && mgmt.length >= 2) {
       assistant.hub = 'assistant';
       teams[assistant.team] = teams[assistant.team].filter((l) => l !== assistant);
@@ -633,7 +747,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     for (const l of gl) {
       const nCells = int(rng, l.p.cells[0], l.p.cells[1]);
       l.cells = [officeCell];
-      const pool = l.persona === 'road_warrior' || l.persona === 'executive' ? Object.values(cellIds).flat() : regionCells;
+      const pool = l.persona === 'road_warrior' || l.persona === 'executive' ? allCells : regionCells;
       while (l.cells.length < nCells) l.cells.push(pick(rng, pool));
       const nContacts = int(rng, l.p.contacts[0], l.p.contacts[1]);
       const intlCountries = [pick(rng, COUNTRIES).code, pick(rng, COUNTRIES).code, pick(rng, COUNTRIES).code];
@@ -679,8 +793,9 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       const newLine = l.activatedDay > 0;
       const drawn = addDays('2019-01-01', int(rng, 0, 2500));
       const activation = newLine ? dates[l.activatedDay] : drawn;
-      Object.assign(l, { tier, device, fee: plan[1], activation });
-      await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', plan[1], activation, tier, device, `CC-${100 + l.team}`, 'active']);
+      const fee = plan[1] === 0 || fees === 1 ? plan[1] : Math.round(plan[1] * fees * 100) / 100;
+      Object.assign(l, { tier, device, fee, activation });
+      await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', fee, activation, tier, device, `CC-${100 + l.team}`, 'active']);
       const fit = productFit(l);
       l.fit = DEFAULT_PRODUCTS.map((product) => sigmoid(-2 + 2.2 * fit[product.product_id]));
       skipStaticHoldings(rng, l.fit, k.holdingRate);
@@ -689,7 +804,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
         const kind = inj.kind(['duplicate', 'unknown_account', 'unknown_enum', 'negative_number'] as const);
         inj.count(lines, 'lines', kind);
         const fake = msisdn(90000000 - lineCounter);
-        if (kind === 'duplicate') await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', plan[1], activation, tier, device, `CC-${100 + l.team}`, 'active']);
+        if (kind === 'duplicate') await lines.row([l.id, accountId, plan[0], l.prepaid ? 'prepaid' : 'postpaid', fee, activation, tier, device, `CC-${100 + l.team}`, 'active']);
         else if (kind === 'unknown_account') await lines.row([fake, 'A9999', 'BIZ_M', 'postpaid', 25, activation, 'mid', 'smartphone', '', 'active']);
         else if (kind === 'unknown_enum') await lines.row([fake, accountId, 'BIZ_M', 'credit', 25, activation, 'mid', 'smartphone', '', 'active']);
         else await lines.row([fake, accountId, 'BIZ_M', 'postpaid', -25, activation, 'mid', 'smartphone', '', 'active']);
@@ -698,19 +813,14 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
       if (inj.due(10)) l.brokenHolding = inj.kind(['unknown_product', 'bad_date'] as const);
     }
 
-    await plantHoldings(gl, teams, leads, { seed, account: a, accountId, start, days, k, holdings, inj });
+    const spells = await plantHoldings(gl, teams, leads, { seed, account: a, accountId, start, days, k, holdings, inj });
 
-    // Decision makers at the account.
-    const nContacts = int(rng, 1, 4);
-    for (let c = 0; c < nContacts; c++) {
-      await contacts.row([accountId, `${accountId}-C${c + 1}`, pick(rng, ['CEO', 'CFO', 'IT manager', 'Procurement', 'Fleet manager', 'Office manager']), rng() < 0.5 ? 'true' : 'false',
-        pick(rng, ['none', 'early', 'mid', 'late', 'sales']), addDays(start, -int(rng, 1, 200))]);
-    }
-    if (inj.due(10)) {
-      const kind = inj.kind(['unknown_enum', 'unknown_account'] as const);
-      inj.count(contacts, 'contacts', kind);
-      await contacts.row([kind === 'unknown_account' ? 'A9999' : accountId, `${accountId}-CX`, 'CEO', 'true', kind === 'unknown_enum' ? 'negotiating' : 'early', '']);
-    }
+    // The relationship: archetype, size and value level, then contacts and the response memory ending at a planted stage.
+    skipStaticContacts(rng);
+    await plantAccount(gl, spells, {
+      seed, a, k, accountId, employees, fees, spread, archetype: drawnArchetype, asOf: dates[days - 1], days,
+      contacts, responses, truthAccounts, inj,
+    });
 
     // Usage: each line's own calls, SMS and data, with both ends of internal calls.
     const colleagues = (l: GenLine): GenLine => pickColleague(l, teams, leads, gl, rng);
@@ -935,7 +1045,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
     options.onAccount?.(a + 1, nAccounts);
   }
 
-  const sinks = { accounts, lines, events, recharges, holdings, contacts, cells, products };
+  const sinks = { accounts, lines, events, recharges, holdings, contacts, responses, cells, products };
   const rows: Record<string, number> = {};
   for (const [name, sink] of Object.entries(sinks)) {
     await sink.close();
@@ -944,6 +1054,7 @@ export async function generatePilot(options: GenerateOptions): Promise<GenerateS
   await truthLines.close();
   await truthProducts.close();
   await truthAdoption.close();
+  await truthAccounts.close();
   const summary: GenerateSummary = { accounts: nAccounts, lines: lineCounter, rows, broken: inj.broken };
   const brokenRows = ['file,kind,rows', ...Object.entries(inj.broken).flatMap(([file, kinds]) => Object.entries(kinds).sort().map(([k, n]) => `${file},${k},${n}`)).sort()];
   writeFileSync(join(truthDir, 'broken_rows.csv'), brokenRows.join('\n') + '\n');

@@ -69,6 +69,25 @@ export interface ScenarioKnobs {
   moverFewOutsiders: number;
   /** Share of lines barely used, whatever their plan: they behave as light users below the light user's level. */
   barelyUsed: number;
+  /**
+   * Weight of the account's archetype of needs in its persona mix, over its industry's (0: the industry's
+   * mix alone, and the archetype is read off the planted personas).
+   */
+  archetypeWeight: number;
+  /** Weights of the archetypes (ARCHETYPES order, src/generate/accounts.ts) an account is drawn from. */
+  archetypeMix: number[];
+  /** Spread of price levels: each account's plan fees times 1 - s, 1 or 1 + s (a volume discount, list prices, premium options), drawn evenly. */
+  valueSpread: number;
+  /** Accounts of 2-9 lines added after the regular ones. */
+  smallAccounts: number;
+  /** Lines of one large account of light, often prepaid lines added at the end (0: none). */
+  largeAccountLines: number;
+  /** Weights of the relationship stages (STAGES order, src/generate/relationship.ts), before the tilt by value and size. */
+  stageMix: number[];
+  /** Share of key_player, dialogue_early and dialogue_mid accounts whose stage is a deeper dialogue gone silent for more than 180 days. */
+  silence: number;
+  /** Share of key_player accounts whose dialogue ended in an opt-out (half of it for dialogue_early accounts that opted in again). */
+  optOut: number;
 }
 
 export const DEFAULT_KNOBS: Readonly<ScenarioKnobs> = Object.freeze({
@@ -98,6 +117,14 @@ export const DEFAULT_KNOBS: Readonly<ScenarioKnobs> = Object.freeze({
   idleDays: [4, 10],
   moverFewOutsiders: 0,
   barelyUsed: 0,
+  archetypeWeight: 0,
+  archetypeMix: [1, 1, 1, 1, 1],
+  valueSpread: 0,
+  smallAccounts: 0,
+  largeAccountLines: 0,
+  stageMix: [1, 1, 2, 1.5, 1.2, 1, 0.8],
+  silence: 0.3,
+  optOut: 0.4,
 } as ScenarioKnobs);
 
 export interface Scenario {
@@ -156,6 +183,10 @@ export const SCENARIOS: Scenario[] = [
       holdingRate: 0.7, adoptionRate: 1.3,
     },
   },
+  {
+    name: 'account_mix', summary: 'archetypes of needs drive each account\'s staff, price levels of -25%, list and +25%, 4 accounts under 10 lines and one of 1200 light lines',
+    knobs: { ...WHERE, archetypeWeight: 0.7, valueSpread: 0.25, smallAccounts: 4, largeAccountLines: 1200 },
+  },
 ];
 
 export function scenarioNames(): string[] {
@@ -180,6 +211,14 @@ export function resolveScenario(name = 'default', overrides: Partial<ScenarioKno
     check(knobs[key] >= 0 && knobs[key] <= 1, key, 'a share from 0 to 1');
   }
   for (const key of ['tripDays', 'idleDays'] as const) check(Number.isInteger(knobs[key][0]) && knobs[key][0] >= 1 && knobs[key][0] <= knobs[key][1], key, 'whole days MIN:MAX with 1 <= MIN <= MAX');
+  check(knobs.archetypeWeight >= 0 && knobs.archetypeWeight <= 1, 'archetypeWeight', 'a share from 0 to 1');
+  check(knobs.valueSpread >= 0 && knobs.valueSpread < 1, 'valueSpread', 'a number from 0 to below 1');
+  check(Number.isInteger(knobs.smallAccounts) && knobs.smallAccounts >= 0, 'smallAccounts', 'a whole number of accounts >= 0');
+  check(Number.isInteger(knobs.largeAccountLines) && knobs.largeAccountLines >= 0, 'largeAccountLines', 'a whole number of lines >= 0');
+  for (const [key, n] of [['archetypeMix', 5], ['stageMix', 7]] as const) {
+    check(knobs[key].length === n && knobs[key].every((w) => w >= 0) && knobs[key].some((w) => w > 0), key, `${n} weights >= 0, not all 0`);
+  }
+  check(knobs.silence >= 0 && knobs.optOut >= 0 && knobs.silence + knobs.optOut <= 1, 'silence', 'a share from 0 to 1, with optOut at most 1 together');
   check(knobs.blendWeight[0] >= 0 && knobs.blendWeight[0] <= knobs.blendWeight[1] && knobs.blendWeight[1] < 0.5, 'blendWeight', 'MIN:MAX with 0 <= MIN <= MAX < 0.5');
   return knobs;
 }
@@ -198,7 +237,9 @@ export function parseKnob(text: string): Partial<ScenarioKnobs> {
   };
   if (Array.isArray(want)) {
     const parts = raw.split(':');
-    if (parts.length !== 2) throw new SoOError('generate', `knob ${key} wants MIN:MAX, got ${raw}`);
+    if (parts.length !== want.length) {
+      throw new SoOError('generate', want.length === 2 ? `knob ${key} wants MIN:MAX, got ${raw}` : `knob ${key} wants ${want.length} numbers separated by ':', got ${raw}`);
+    }
     return { [key]: parts.map(num) } as Partial<ScenarioKnobs>;
   }
   if (typeof want === 'boolean') {
