@@ -10,7 +10,7 @@ import { generatePilot } from '../generate/pilot';
 import { scenarioNames } from '../generate/scenarios';
 import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
-import { runQuality } from '../quality/metrics';
+import { accountQuality, runQuality } from '../quality/metrics';
 import { runMain, toInt } from './main';
 
 runMain(async () => {
@@ -21,15 +21,20 @@ runMain(async () => {
   const root = values.root ?? join('outputs', 'quality');
   const config = loadConfig(values.config);
   const rows: string[] = [];
+  const accountRows: string[] = [];
   for (const scenario of scenarios) {
     const data = join(root, `${scenario}-s${seed}-a${accounts}`);
     if (!existsSync(join(data, 'events.csv.gz'))) await generatePilot({ out: data, seed, accounts, scenario });
     const out = join(root, `out-${scenario}-s${seed}-a${accounts}`);
-    await runPipeline({ data, out, config, until: values.until ?? 'offers', log: () => undefined });
+    await runPipeline({ data, out, config, until: values.until ?? 'relationship', log: () => undefined });
     const q = runQuality(out, data);
+    const a = accountQuality(out, data);
     const f = (v: number) => v.toFixed(3);
+    const mix = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k} ${n}`).join(', ');
+    accountRows.push(`| ${scenario} | ${a.accounts} | ${f(a.stage_agreement)} | ${f(a.segment_ari)} | ${mix(a.channels)} | ${mix(a.stages)} |`);
     rows.push(`| ${scenario} | ${q.lines} | ${f(q.persona_ari)} | ${f(q.cluster_ari)} | ${f(q.mean_auc)} (${q.products_judged}) | ${f(q.oracle_auc)} | ${f(q.auc_bar)} | ${f(q.mean_auc_all)} / ${f(q.oracle_auc_all)} | ${f(q.brier)} | ${f(q.brier_base_rate)} | ${f(q.calibration_error)} |`);
     process.stderr.write(`[quality] ${rows.at(-1)}\n`);
   }
   process.stdout.write(`| scenario | lines | persona ARI | cluster ARI | mean AUC (products judged) | oracle AUC | AUC bar | every product: AUC / oracle | Brier | Brier of the base rate | calibration error |\n|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+  process.stdout.write(`\n| scenario | accounts | stage as planted | segment ARI vs archetypes | channels | stages |\n|---|---|---|---|---|---|\n${accountRows.join('\n')}\n`);
 });

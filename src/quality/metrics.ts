@@ -162,6 +162,40 @@ export function runQuality(out: string, data: string): RunQuality {
   };
 }
 
+export interface AccountQuality {
+  accounts: number;
+  /** Share of accounts whose relationship stage is the planted one (NaN when the run did not get to it). */
+  stage_agreement: number;
+  /** Accounts whose stage differs: account, planted, found. */
+  stage_misses: [string, string, string][];
+  /** Adjusted Rand index of the needs segments against the planted archetypes. */
+  segment_ari: number;
+  /** Accounts per service channel. */
+  channels: Record<string, number>;
+  /** Accounts per relationship stage. */
+  stages: Record<string, number>;
+}
+
+/** The account level against the truth's accounts_truth.csv: relationship stages and needs segments. */
+export function accountQuality(out: string, data: string): AccountQuality {
+  const planted = new Map(readCsv(join(`${data.replace(/\/+$/, '')}_truth`, 'accounts_truth.csv')).map((r) => [r.account_id, r]));
+  const count = (values: string[]) => Object.fromEntries([...values.reduce((m, v) => m.set(v, (m.get(v) ?? 0) + 1), new Map<string, number>())].sort());
+  const segments = existsSync(datasetPath(out, 'account_segments')) ? (readOutput(out, 'account_segments') as ColumnTable).objects() as Row[] : [];
+  const known = segments.filter((r) => planted.has(r.account_id as string));
+  const segmentAri = known.length ? adjustedRand(known.map((r) => planted.get(r.account_id as string)!.archetype), known.map((r) => String(r.segment))) : NaN;
+  const actions = existsSync(datasetPath(out, 'account_actions')) ? (readOutput(out, 'account_actions') as ColumnTable).objects() as Row[] : [];
+  const staged = actions.filter((r) => planted.has(r.account_id as string));
+  const misses = staged.filter((r) => planted.get(r.account_id as string)!.stage !== r.stage).map((r) => [r.account_id as string, planted.get(r.account_id as string)!.stage, String(r.stage)] as [string, string, string]);
+  return {
+    accounts: segments.length || actions.length,
+    stage_agreement: staged.length ? 1 - misses.length / staged.length : NaN,
+    stage_misses: misses,
+    segment_ari: segmentAri,
+    channels: count(segments.map((r) => String(r.channel))),
+    stages: count(actions.map((r) => String(r.stage))),
+  };
+}
+
 export interface CalibrationCheck {
   /** What the propensities are checked against. */
   source: 'planted adoption after the window' | 'holdings started in the last period before the window\'s end' | 'none';

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePilot } from '../../src/generate/pilot';
 import { runPipeline, type Manifest } from '../../src/pipeline/run';
@@ -61,8 +61,10 @@ describe('npm run simulate on a designed pilot, measured by npm run measure', ()
   });
 
   it('writes the data folder as the pilot would come back: the same files, the pilot, the responses, slicing columns', () => {
-    expect(readdirSync(sim).sort()).toEqual([...readdirSync(data), 'assignments.csv', 'campaigns.csv', 'responses.csv'].sort());
-    for (const f of readdirSync(data).filter((x) => x !== 'lines.csv' && x !== 'accounts.csv')) expect(readFileSync(join(sim, f)).equals(readFileSync(join(data, f))), f).toBe(true);
+    expect(readdirSync(sim).sort()).toEqual([...new Set([...readdirSync(data), 'assignments.csv', 'campaigns.csv', 'responses.csv'])].sort());
+    for (const f of readdirSync(data).filter((x) => !['lines.csv', 'accounts.csv', 'responses.csv'].includes(x))) expect(readFileSync(join(sim, f)).equals(readFileSync(join(data, f))), f).toBe(true);
+    // The pilot's own response memory (the generator writes one) is kept byte for byte, the field's responses after it.
+    if (existsSync(join(data, 'responses.csv'))) expect(readFileSync(join(sim, 'responses.csv')).subarray(0, statSync(join(data, 'responses.csv')).size).equals(readFileSync(join(data, 'responses.csv')))).toBe(true);
     expect(readFileSync(join(sim, 'campaigns.csv'), 'utf8')).toBe(readFileSync(join(run, 'pilot', 'campaigns.csv'), 'utf8'));
     expect(readFileSync(join(sim, 'assignments.csv'), 'utf8')).toBe(readFileSync(join(run, 'pilot', 'assignments.csv'), 'utf8'));
     // Lines keep every record as written, broken ones too (the generator writes some): same rows read and quarantined.
@@ -85,11 +87,11 @@ describe('npm run simulate on a designed pilot, measured by npm run measure', ()
       expect([m.treatment_units, m.control_units, m.treatment_responders, m.control_responders], t.campaign_id).toEqual([t.treatment_units, t.control_units, t.treatment_responders, t.control_responders]);
       expect(num(m.uplift)).toBeCloseTo(num(t.realised_difference), 6);
     }
-    // With seed 3 every interval holds what measurement estimates, and the planted uplift of the product
-    // campaigns (seeds 1-8: 4 intervals of 39 missed what measurement estimates, 3 of 24 product ones the
-    // planted uplift too; seed 1 has no meeting at all).
+    // Five 95% intervals all cover with probability 0.77: one miss is allowed here, the coverage rate itself is
+    // checked over 400 simulated pilots per case in test/unit/outcome-simulation.test.ts (seeds 1-8 of this pilot before the
+    // generator planted a response memory: 4 intervals of 39 missed what measurement estimates).
     const covered = rows.filter(({ t, m }) => inside(num(t.expected_measured), m.uplift_low, m.uplift_high));
-    expect(covered.length).toBe(rows.length);
+    expect(covered.length).toBeGreaterThanOrEqual(rows.length - 1);
     const products = rows.filter(({ t }) => t.campaign_id.startsWith('P-'));
     expect(products.length).toBe(3);
     expect(products.filter(({ t, m }) => inside(num(t.planted), m.uplift_low, m.uplift_high)).length).toBe(products.length);
