@@ -120,7 +120,8 @@ export function buildAccountMart(t: AccountTables): ColumnTable {
   const persona = textById(t.personas, 'persona');
   const community = textById(t.network, 'community');
   const degree = byId(t.network, 'degree');
-  const comms = Array.from(col(t.mart, 'voice_count'), (v, i) => v + col(t.mart, 'sms_count')[i]);
+  const sms = col(t.mart, 'sms_count');
+  const comms = Array.from(col(t.mart, 'voice_count'), (v, i) => v + sms[i]);
   const [internal, intl, roaming, data] = ['internal_share', 'international_share', 'roaming_days', 'data_mb'].map((c) => Array.from(col(t.mart, c)));
   const prepaid = Array.from(col<string>(t.mart, 'payment_type'), (p) => p === 'prepaid');
   const held = new Map<string, Set<string>>();

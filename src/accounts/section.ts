@@ -19,7 +19,7 @@ export const section: ReportSection = {
     const loss = rows.filter((r) => Number(r.net_margin_per_month) < 0).sort((a, b) => Number(a.net_margin_per_month) - Number(b.net_margin_per_month));
     const profiles = view.table('segment_profiles');
     return `<h3>How to serve each account</h3>
-${figure(channelChart(segments, { title: 'Accounts by service channel and needs segment' }), 'Digital self-service, a partner or reseller, or a dedicated account team; colours are the needs segments.')}
+${figure(view.chart('channels', channelChart, segments, { title: 'Accounts by service channel and needs segment' }), 'Digital self-service, a partner or reseller, or a dedicated account team; colours are the needs segments.')}
 ${loss.length ? `<p class="warning">${loss.length} account${loss.length > 1 ? 's cost' : ' costs'} more to serve than ${loss.length > 1 ? 'they bring' : 'it brings'}: ${loss.slice(0, 20).map((r) => esc(view.names.get(r.account_id as string) ?? r.account_id)).join(', ')}${loss.length > 20 ? ` and ${loss.length - 20} more (account_segments.csv)` : ''}.</p>` : ''}
 ${profiles ? htmlTable(['Segment', 'Accounts'], (profiles.objects() as Record<string, unknown>[]).map((p) => [esc(p.segment), Number(p.accounts)]), [false, true]) : ''}`;
   },

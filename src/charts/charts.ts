@@ -4,7 +4,8 @@
  * reader learns them once.
  */
 import type { ColumnTable } from 'arquero';
-import { Plot, renderPlot } from './render';
+import type * as Plot from '@observablehq/plot';
+import { plot, renderPlot } from './render';
 import type { AccountLayout } from '../network/layout';
 import { groupBy } from '../util/stats';
 import { PERSONAS } from '../personas/vocabulary';
@@ -45,8 +46,8 @@ function stackedByAccount(table: ColumnTable, column: string, options: ChartOpti
   const rows = (table.objects() as Record<string, unknown>[]).map((r) => ({ account: name(r.account_id as string), category: String(r[column]) }));
   const accounts = [...new Set(rows.map((r) => r.account))];
   const bars = how.share
-    ? Plot.groupY({ x: 'proportion-facet' }, { y: 'account', fill: 'category', offset: 'normalize', order: how.order, tip: true })
-    : Plot.groupY({ x: 'count' }, { y: 'account', fill: 'category', order: how.order, tip: true });
+    ? plot().groupY({ x: 'proportion-facet' }, { y: 'account', fill: 'category', offset: 'normalize', order: how.order, tip: true })
+    : plot().groupY({ x: 'count' }, { y: 'account', fill: 'category', order: how.order, tip: true });
   return renderPlot({
     title: options.title,
     width: options.width ?? 720,
@@ -55,7 +56,7 @@ function stackedByAccount(table: ColumnTable, column: string, options: ChartOpti
     x: how.share ? { label: 'share of lines', percent: true, domain: [0, 100] } : { label: 'lines' },
     y: { label: null, domain: accounts },
     color: how.color,
-    marks: [Plot.barX(rows, bars), Plot.ruleX([0])],
+    marks: [plot().barX(rows, bars), plot().ruleX([0])],
   });
 }
 
@@ -91,9 +92,9 @@ export function valueConcentrationChart(value: ColumnTable, options: ChartOption
     y: { label: 'share of spend', percent: true },
     color: { legend: byAccount.size <= 20 },
     marks: [
-      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y', stroke: '#bbb', strokeDasharray: '4 4' }),
-      Plot.line(points, { x: 'lines', y: 'spend', stroke: 'account', tip: true }),
-      Plot.ruleY([0.5], { stroke: '#888', strokeOpacity: 0.5 }),
+      plot().line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y', stroke: '#bbb', strokeDasharray: '4 4' }),
+      plot().line(points, { x: 'lines', y: 'spend', stroke: 'account', tip: true }),
+      plot().ruleY([0.5], { stroke: '#888', strokeOpacity: 0.5 }),
     ],
   });
 }
@@ -120,8 +121,8 @@ export function callGraphChart(layout: AccountLayout, options: ChartOptions & { 
       ? { domain: [...ROLES], range: ROLE_COLOURS, legend: true }
       : { domain: communities.slice(0, 10), scheme: 'tableau10', unknown: '#ccc', legend: true },
     marks: [
-      Plot.link(layout.links, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#999', strokeOpacity: 0.25, strokeWidth: 0.7 }),
-      Plot.dot(layout.nodes, { x: 'x', y: 'y', r: 'pagerank', fill: colorBy, stroke: 'white', strokeWidth: 0.5 }),
+      plot().link(layout.links, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#999', strokeOpacity: 0.25, strokeWidth: 0.7 }),
+      plot().dot(layout.nodes, { x: 'x', y: 'y', r: 'pagerank', fill: colorBy, stroke: 'white', strokeWidth: 0.5 }),
     ],
   });
 }
@@ -138,7 +139,7 @@ export function proposalChart(proposals: ColumnTable, options: ChartOptions = {}
     x: { label: 'lines' },
     y: { label: null, domain: rows.map((r) => r.item) },
     color: { domain: ['employer', 'employee'], range: ['#4e79a7', '#f28e2b'], legend: true },
-    marks: [Plot.barX(rows, { y: 'item', x: 'lines', fill: 'channel', tip: true }), Plot.ruleX([0])],
+    marks: [plot().barX(rows, { y: 'item', x: 'lines', fill: 'channel', tip: true }), plot().ruleX([0])],
   });
 }
 
@@ -156,7 +157,7 @@ export function featureHistogram(table: ColumnTable, options: ChartOptions & { f
     x: { label: options.log ? `log10(1 + ${options.feature})` : options.feature },
     y: { label: 'lines' },
     color: options.by === 'persona' ? personaScale(rows.map((r) => r.group)) : { legend: Boolean(options.by) },
-    marks: [Plot.rectY(rows, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'value', fill: options.by ? 'group' : '#4e79a7', tip: true })), Plot.ruleY([0])],
+    marks: [plot().rectY(rows, plot().binX<Plot.RectYOptions>({ y: 'count' }, { x: 'value', fill: options.by ? 'group' : '#4e79a7', tip: true })), plot().ruleY([0])],
   });
 }
 
@@ -171,7 +172,7 @@ export function channelChart(accountSegments: ColumnTable, options: ChartOptions
     x: { label: 'accounts' },
     y: { label: null, domain: ['digital', 'partner', 'dedicated'] },
     color: { legend: true, type: 'categorical' },
-    marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'channel', fill: 'segment', tip: true })), Plot.ruleX([0])],
+    marks: [plot().barX(rows, plot().groupY({ x: 'count' }, { y: 'channel', fill: 'segment', tip: true })), plot().ruleX([0])],
   });
 }
 
@@ -186,7 +187,7 @@ export function stageChart(actions: ColumnTable, stages: readonly string[], opti
     x: { label: 'accounts' },
     y: { label: null, domain: stages.map((s) => s.replace(/_/g, ' ')) },
     color: { legend: true, domain: ['digital', 'partner', 'dedicated'], range: ['#59a14f', '#f28e2b', '#4e79a7'], unknown: '#bab0ac' },
-    marks: [Plot.barX(rows, Plot.groupY({ x: 'count' }, { y: 'stage', fill: 'channel', tip: true })), Plot.ruleX([0])],
+    marks: [plot().barX(rows, plot().groupY({ x: 'count' }, { y: 'stage', fill: 'channel', tip: true })), plot().ruleX([0])],
   });
 }
 
@@ -205,9 +206,9 @@ export function upliftChart(results: ColumnTable, options: ChartOptions & { labe
     x: { label: key === 'uplift' ? 'uplift, percentage points (95% interval)' : 'return on investment (95% interval)', percent: key === 'uplift', grid: true },
     y: { label: null, domain: rows.map((r) => r.label) },
     marks: [
-      Plot.ruleX([0], { stroke: '#888' }),
-      Plot.ruleY(rows, { y: 'label', x1: 'low', x2: 'high', stroke: '#4e79a7', strokeWidth: 2 }),
-      Plot.dot(rows, { y: 'label', x: 'mid', fill: '#4e79a7', r: 4, tip: true }),
+      plot().ruleX([0], { stroke: '#888' }),
+      plot().ruleY(rows, { y: 'label', x1: 'low', x2: 'high', stroke: '#4e79a7', strokeWidth: 2 }),
+      plot().dot(rows, { y: 'label', x: 'mid', fill: '#4e79a7', r: 4, tip: true }),
     ],
   });
 }
@@ -222,7 +223,7 @@ export function bandChart(bands: ColumnTable, options: ChartOptions = {}): strin
     x: { label: 'propensity band (1 = highest)', tickFormat: 'd' },
     y: { label: 'uplift', percent: true, grid: true },
     color: { legend: true, type: 'categorical' },
-    marks: [Plot.ruleY([0], { stroke: '#888' }), Plot.lineY(rows, { x: 'band', y: 'uplift', stroke: 'campaign_id', marker: 'dot', tip: true })],
+    marks: [plot().ruleY([0], { stroke: '#888' }), plot().lineY(rows, { x: 'band', y: 'uplift', stroke: 'campaign_id', marker: 'dot', tip: true })],
   });
 }
 
@@ -236,7 +237,7 @@ export function kCurveChart(curve: ColumnTable, options: ChartOptions = {}): str
     height: options.height ?? 240,
     x: { label: 'k (clusters)', tickFormat: 'd' },
     y: { label: 'mean silhouette', grid: true },
-    marks: [Plot.lineY(rows, { x: 'k', y: 'silhouette', marker: 'dot' }), ...(best ? [Plot.dot([best], { x: 'k', y: 'silhouette', r: 7, stroke: '#e15759', strokeWidth: 2 })] : [])],
+    marks: [plot().lineY(rows, { x: 'k', y: 'silhouette', marker: 'dot' }), ...(best ? [plot().dot([best], { x: 'k', y: 'silhouette', r: 7, stroke: '#e15759', strokeWidth: 2 })] : [])],
   });
 }
 
@@ -251,8 +252,8 @@ export function reliabilityChart(bins: readonly { predicted: number; observed: n
     y: { label: 'share that adopted', domain: [0, top], percent: true, grid: true },
     color: { legend: bins.some((b) => b.group), type: 'categorical' },
     marks: [
-      Plot.line([{ x: 0, y: 0 }, { x: top, y: top }], { x: 'x', y: 'y', stroke: '#bbb', strokeDasharray: '4 4' }),
-      Plot.dot(bins, { x: 'predicted', y: 'observed', r: 'lines', fill: bins.some((b) => b.group) ? 'group' : '#4e79a7', fillOpacity: 0.7, tip: true }),
+      plot().line([{ x: 0, y: 0 }, { x: top, y: top }], { x: 'x', y: 'y', stroke: '#bbb', strokeDasharray: '4 4' }),
+      plot().dot(bins, { x: 'predicted', y: 'observed', r: 'lines', fill: bins.some((b) => b.group) ? 'group' : '#4e79a7', fillOpacity: 0.7, tip: true }),
     ],
   });
 }

@@ -2,7 +2,7 @@
  * The embedded DuckDB that does all event-scale work. One database per run;
  * results come back to JS only as line-level (or smaller) tables.
  */
-import { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 
@@ -32,6 +32,8 @@ export async function openDb(options: DbOptions = {}): Promise<Db> {
   };
   if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
   if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+  // Loaded on first use: the native library takes 0.4 s to load, and runs that start after the mart need no engine.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', settings);
   const conn = await instance.connect();
   // Progress is tracked for `run(..., onProgress)`; DuckDB must not print its own bar.

@@ -19,7 +19,7 @@ export const section: ReportSection = {
     const products = proposals.filter((p) => p.kind === 'product');
     const tariffs = proposals.filter((p) => p.kind === 'tariff');
     return `<h3>What to propose</h3>
-${proposals.length ? figure(proposalChart(aq.from(proposals), { width: 860 }), 'Lines each product or tariff suits, by who buys it: the employer (business line) or the employee (personal line).') : ''}
+${proposals.length ? figure(view.chart('proposals', proposalChart, aq.from(proposals), { width: 860 }), 'Lines each product or tariff suits, by who buys it: the employer (business line) or the employee (personal line).') : ''}
 ${products.length ? htmlTable(['Product', 'Channel', 'Lines', 'Share of lines', 'Expected margin / month', 'Detail'], products.map((p) => [
       esc(p.name), esc(p.channel), Number(p.lines), fmt.pct(Number(p.share_of_lines)), money(p.expected_margin_per_month), esc(p.detail),
     ]), [false, false, true, true, true, false]) : ''}

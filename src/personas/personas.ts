@@ -21,6 +21,7 @@
  * compare with the pilot's other lines.
  */
 import * as aq from 'arquero';
+import { NO_CACHE, type Cache } from '../pipeline/cache';
 import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';
 import { clusterLines } from '../features/kmeans';
@@ -114,14 +115,20 @@ function chooseClusters(matrix: number[][], cfg: PersonaParams, seed: number): {
   return { model: best.model, k: best.k, curve };
 }
 
-export function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed: number): PersonaResult {
+/**
+ * Names the lines' personas. The clustering (k-means starts, mixtures, the silhouette over k) depends only on
+ * the feature matrix, the clustering settings and the seed: with a `cache` it is fitted once and reused while
+ * those stay the same, so tuning signatures, rules or the default persona re-runs in milliseconds.
+ */
+export function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed: number, cache: Cache = NO_CACHE): PersonaResult {
   const n = mart.numRows();
   const ids = mart.array('line_id') as string[];
   const accounts = mart.array('account_id') as string[];
   const empty = { personas: aq.table({ line_id: [], account_id: [], persona: [], segment: [], cluster: [], confidence: [], reason: [] }), profiles: aq.from([]), kCurve: aq.from([]) };
   if (!n) return empty;
   const { matrix } = featureMatrix(mart, cfg.features);
-  const { model, curve } = chooseClusters(matrix, cfg, seed);
+  const settings = { k_min: cfg.k_min, k_max: cfg.k_max, restarts: cfg.restarts, max_iterations: cfg.max_iterations, fit_sample: cfg.fit_sample };
+  const { model, curve } = cache.json(['persona-mixture', 1, Float64Array.from(matrix.flat()), matrix.length, settings, seed], () => chooseClusters(matrix, cfg, seed));
   const post = posteriors(model, matrix);
   const clusters = hardLabels(post);
 

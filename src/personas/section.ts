@@ -18,7 +18,7 @@ export const section: ReportSection = {
     },
   }],
   portfolio(view) {
-    return figure(personaMixChart(view.featuredTable('personas') as ColumnTable, { accountNames: view.names, title: 'Persona mix per account' }), 'Share of each account\'s lines in each behavioural persona.');
+    return figure(view.chart('persona-mix', personaMixChart, view.featuredTable('personas') as ColumnTable, { accountNames: view.names, title: 'Persona mix per account' }), 'Share of each account\'s lines in each behavioural persona.');
   },
   account(view, id) {
     const ls = view.byAccount.get(id)!;

@@ -55,7 +55,7 @@ export const personasStep: StepDef<PersonaParams> = {
     checkRules(p.rules, 'rules', check);
   },
   run(inputs, p, ctx) {
-    const { personas, profiles, kCurve } = assignPersonas(inputs.mart as ColumnTable, p, ctx.seed);
+    const { personas, profiles, kCurve } = assignPersonas(inputs.mart as ColumnTable, p, ctx.seed, ctx.cache('personas'));
     return { personas, cluster_profiles: profiles, persona_k_curve: kCurve };
   },
   describe: (o) => {

@@ -14,6 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
+import { diskCache } from './cache';
 import { DATASETS, datasetPath, runFiles, type DatasetName, type TableDataset } from '../catalog';
 import type { Config, SectionName } from '../config';
 import { FEATURES } from '../mart/dictionary';
@@ -23,7 +24,7 @@ import { locate } from '../io/files';
 import { CONTRACT, type FileName } from '../io/contract';
 import type { FileCounts } from '../io/load';
 import { inputPath } from '../io/step';
-import { emptyOf, parseTable, readTable, tableCsv, writeTable, writeText } from '../io/tables';
+import { emptyOf, normalizeTable, readTable, writeTable, writeText } from '../io/tables';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
 import { pseudonymKey } from '../report/privacy';
@@ -164,8 +165,8 @@ function persist(out: string, name: DatasetName, value: Data, reread: boolean): 
     case 'table': {
       // A step's empty output may have no columns at all (built from no rows): it goes on with the declared ones.
       const given = (value as ColumnTable).numCols() ? (value as ColumnTable) : emptyOf(def);
-      const csv = writeTable(path, name, def, given);
-      return { value: reread ? parseTable(name, def, csv) : given, size: given.numRows() };
+      writeTable(path, name, def, given);
+      return { value: reread ? normalizeTable(name, def, given) : given, size: given.numRows() };
     }
     case 'json': {
       const text = JSON.stringify(value, null, 2) + '\n';
@@ -192,7 +193,7 @@ export function readOutput(out: string, name: DatasetName): Data {
   const path = datasetPath(out, name);
   if (!existsSync(path)) throw new SoOError('pipeline', `${name} (${path}) is missing: run the step that writes it first`);
   switch (def.kind) {
-    case 'table': return readTable(path, name, def as TableDataset);
+    case 'table': return readTable(path, name, def as TableDataset, diskCache(out, 'tables', { capacity: 200 }));
     case 'json': return JSON.parse(readFileSync(path, 'utf8'));
     case 'text': return readFileSync(path, 'utf8');
     case 'parquet': return path;
@@ -387,7 +388,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
       const inputs = gatherInputs(step, memory, out);
       const ctx: StepContext = {
         seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step),
-        db: engine.get,
+        db: engine.get, cache: (namespace) => diskCache(out, namespace),
         progress: (label) => new Progress(label),
         warn: (message) => {
           manifest.warnings.push(`${step.name}: ${message}`);
@@ -443,11 +444,12 @@ export async function previewSteps(options: { out: string; config: Config; from:
       const ctx: StepContext = {
         seed: options.config.seed, data: '', out: options.out, log: () => undefined, pseudonymKey: pseudonymKey(options.config.pseudonym_key),
         db: engine.get, progress: (label) => new Progress(label), warn: () => undefined,
+        cache: (namespace) => diskCache(options.out, namespace, { readOnly: true }),
       };
       const result = await step.run(gatherInputs(step, memory, options.out), options.config[step.name as SectionName], ctx);
       for (const name of step.outputs) {
         const def = DATASETS[name];
-        memory.set(name, def.kind === 'table' ? parseTable(name, def, tableCsv(def, result[name] as ColumnTable)) : result[name]!);
+        memory.set(name, def.kind === 'table' ? normalizeTable(name, def, result[name] as ColumnTable) : result[name]!);
       }
     }
   } finally {

@@ -9,6 +9,7 @@ import type { FileName } from '../io/contract';
 import type { Db } from '../io/duckdb';
 import type { Progress } from '../util/progress';
 import type { ReportSection } from '../report/view';
+import type { Cache } from './cache';
 
 /** A data set's value in memory: a line-level table, a folder of Parquet files (its path), JSON or text. */
 export type Data = ColumnTable | string | object;
@@ -33,6 +34,8 @@ export interface StepContext {
   warn(message: string): void;
   /** What the step's preflight returned. */
   plan?: unknown;
+  /** Results of costly pure computations kept across runs, by a hash of their inputs (cache.ts). */
+  cache(namespace: string): Cache;
 }
 
 /** Validation of a config section: `check(condition, key, message)` throws naming `<section>.<key>`. */

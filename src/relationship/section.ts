@@ -22,7 +22,7 @@ export const section: ReportSection = {
     const { fmt } = view;
     const share = (f: (r: Record<string, unknown>) => boolean) => fmt.pct(rows.filter(f).length / n);
     return `<h3>Where each relationship stands</h3>
-${figure(stageChart(actions, STAGES, { title: 'Accounts by relationship stage and service channel' }), 'From no known contact to sales; a stage is advanced one step at a time.')}
+${figure(view.chart('stages', stageChart, actions, STAGES, { title: 'Accounts by relationship stage and service channel' }), 'From no known contact to sales; a stage is advanced one step at a time.')}
 <p>The action most accounts need next: <b>${esc(topAction)}</b> (${topN} of ${rows.length} accounts).</p>
 <h3>How far the marketing database reaches</h3>
 <div class="kpis">${kpi(share((r) => Number(r.contacts) > 0), 'of accounts with any contact')}${kpi(share((r) => Number(r.key_players) > 0), 'with a key player known')}${kpi(share((r) => r.responded_recently === true), 'answered recently')}</div>

@@ -48,11 +48,12 @@ export const reportStep: StepDef<ReportParams> = {
     const { buildView } = await import('./view.js');
     const { buildReport, buildCustomerReport } = await import('./report.js');
     const sections = await Promise.all(STEPS.filter((s) => s.section).map(async (s) => (await s.section!()).section));
-    const view = buildView(inputs, p, ctx.pseudonymKey, ctx.seed);
+    const cache = ctx.cache('report');
+    const view = buildView(inputs, p, ctx.pseudonymKey, ctx.seed, [], cache);
     // A customer's report reads the portfolio run's tables scoped to it: the same models, the same numbers.
     const customers: Record<string, string> = {};
     for (const id of p.customers) {
-      const own = buildView(inputs, p, ctx.pseudonymKey, ctx.seed, [id]);
+      const own = buildView(inputs, p, ctx.pseudonymKey, ctx.seed, [id], cache);
       if (!own.byAccount.has(id)) ctx.warn(`report.customers: ${id} has no lines in this run (mart.accounts, or all quarantined): no report for it`);
       else customers[`${id}.html`] = buildCustomerReport(own, sections, id);
     }

@@ -8,6 +8,7 @@ import type { ColumnTable } from 'arquero';
 import type { Tables } from '../pipeline/step';
 import type { FileCounts } from '../io/load';
 import { groupBy } from '../util/stats';
+import { NO_CACHE, type Cache } from '../pipeline/cache';
 import { escapeHtml as esc } from './privacy';
 
 export type Row = Record<string, unknown>;
@@ -48,6 +49,11 @@ export interface ReportView {
   names: Map<string, string>;
   /** A table's rows of the featured accounts only: what per-account portfolio charts draw. */
   featuredTable(name: keyof Tables): ColumnTable | undefined;
+  /**
+   * A chart, drawn by `draw(...args)` or taken from the run's chart cache when the same chart of the same rows
+   * was drawn before (args are hashed: tables by their columns, maps by their entries).
+   */
+  chart<A extends unknown[]>(kind: string, draw: (...args: A) => string, ...args: A): string;
   /** Rows of any table grouped by account, computed once per table. */
   grouped(name: keyof Tables): Map<string, Row[]>;
   inputs: FileCounts[];
@@ -91,7 +97,19 @@ export function featuredAccounts(byAccount: ReadonlyMap<string, readonly Row[]>,
   return [...byAccount].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)).slice(0, params.largest_accounts).map(([id]) => id).sort();
 }
 
-export function buildView(tables: Tables, params: ReportParams, key: string, seed: number, accounts: readonly string[] = []): ReportView {
+/** A chart argument as its cache key sees it. */
+function keyPart(x: unknown): unknown {
+  if (x instanceof Map) return [...x];
+  if (x && typeof x === 'object' && typeof (x as ColumnTable).columnNames === 'function' && typeof (x as ColumnTable).numRows === 'function') {
+    const t = x as ColumnTable;
+    return t.columnNames().map((c) => [c, Array.from(t.array(c) as ArrayLike<unknown>)]);
+  }
+  if (Array.isArray(x)) return x.map(keyPart);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, keyPart(v)]));
+  return x;
+}
+
+export function buildView(tables: Tables, params: ReportParams, key: string, seed: number, accounts: readonly string[] = [], charts: Cache = NO_CACHE): ReportView {
   const scope = new Set(accounts);
   const inScope = (id: string) => !scope.size || scope.has(id);
   const info = new Map((((tables.accounts as ColumnTable | undefined)?.objects() ?? []) as Row[]).filter((a) => inScope(a.account_id as string)).map((a) => [a.account_id as string, a]));
@@ -108,6 +126,7 @@ export function buildView(tables: Tables, params: ReportParams, key: string, see
     byAccount,
     accountIds: [...byAccount.keys()].sort(),
     featured,
+    chart: (kind, draw, ...args) => charts.text(['chart', kind, ...args.map(keyPart)], () => draw(...args)),
     featuredTable(name) {
       const t = tables[name] as ColumnTable | undefined;
       return t && shown.size < byAccount.size ? t.filter(aq.escape((d: Row) => shown.has(d.account_id as string))) : t;

@@ -29,7 +29,7 @@ export const section: ReportSection = {
       },
     },
   ],
-  portfolio: (view) => figure(valueConcentrationChart(view.featuredTable('value') as ColumnTable, { accountNames: view.names, title: 'Few lines carry most of the spend', width: 640 }),
+  portfolio: (view) => figure(view.chart('value-concentration', valueConcentrationChart, view.featuredTable('value') as ColumnTable, { accountNames: view.names, title: 'Few lines carry most of the spend', width: 640 }),
     'Cumulative share of spend against share of lines, highest-spending lines first; the grey rule marks half the spend.'),
   account(view, id) {
     const ls = view.byAccount.get(id)!;

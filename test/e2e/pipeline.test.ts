@@ -4,7 +4,7 @@
  * Bars are set a margin below what was measured (see README, "Quality on planted truth").
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePilot, type GenerateSummary } from '../../src/generate/pilot';
 import { runPipeline, type Manifest } from '../../src/pipeline/run';
@@ -132,6 +132,20 @@ describe('pipeline on a generated pilot', () => {
     cpSync(out, again, { recursive: true });
     await runPipeline({ out: again, config: resolveConfig({}), from: 'network', log: silent });
     expectSameTables(again);
+  });
+
+  it('gives the same bytes from the cache of fits and charts as without it (--from personas twice, then cold)', async () => {
+    const again = join(tempDir('soo-e2e-'), 'out');
+    cpSync(out, again, { recursive: true });
+    expect(readdirSync(join(again, '.cache', 'personas'))).toHaveLength(1);
+    expect(readdirSync(join(again, '.cache', 'report')).length).toBeGreaterThan(3);
+    await runPipeline({ out: again, config: resolveConfig({}), from: 'personas', log: silent });
+    expectSameTables(again);
+    expect(readFileSync(datasetPath(again, 'report'))).toEqual(readFileSync(datasetPath(out, 'report')));
+    rmSync(join(again, '.cache'), { recursive: true });
+    await runPipeline({ out: again, config: resolveConfig({}), from: 'personas', log: silent });
+    expectSameTables(again);
+    expect(readFileSync(datasetPath(again, 'report'))).toEqual(readFileSync(datasetPath(out, 'report')));
   });
 
   it('re-runs segmentation from the persisted mart when a threshold changes', async () => {

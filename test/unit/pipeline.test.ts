@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
 import { DATASETS, type TableDataset } from '../../src/catalog';
-import { checkTable, parseTable, tableCsv } from '../../src/io/tables';
+import { checkTable, normalizeTable, parseTable, readTable, tableCsv, writeTable } from '../../src/io/tables';
+import { cacheKey, diskCache } from '../../src/pipeline/cache';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../helpers';
 import { planSteps } from '../../src/pipeline/run';
 import { STEPS } from '../../src/pipeline/registry';
 import { defaults } from '../../src/config';
@@ -83,5 +87,75 @@ describe('the catalog checks every table it writes and reads', () => {
   });
   it('writes an empty table with its declared header', () => {
     expect(tableCsv(def, aq.from([]))).toBe(`${def.columns.map((c) => c.name).join(',')}\n`);
+  });
+});
+
+describe('what a run hands on in memory is what a later run reads from disk', () => {
+  it('normalizes a table exactly as writing and parsing it back would', () => {
+    const def = DATASETS.propensities as TableDataset;
+    const names = def.columns.map((c) => c.name);
+    const row = (i: number) => Object.fromEntries(def.columns.map((c) => {
+      const tricky = [null, '', undefined];
+      switch (c.type) {
+        case 'number': return [c.name, [0.1 + 0.2, -0, 1e-12, 123456.123456789, 2 / 3, -1e-7, 5][i % 7]];
+        case 'integer': return [c.name, [0, -0, 7, 123456789][i % 4]];
+        case 'boolean': return [c.name, i % 2 === 0];
+        case 'date': return [c.name, '2026-03-01'];
+        case 'enum': return [c.name, c.values![i % c.values!.length]];
+        default: return [c.name, c.nullable || !(def.key ?? []).includes(c.name) ? [`a,"b"\nc ${i}`, ' x ', ...tricky][i % 5] : `id-${i}`];
+      }
+    }));
+    const t = aq.from(Array.from({ length: 20 }, (_, i) => row(i))).select(names.slice().reverse());
+    const viaText = parseTable('propensities', def, tableCsv(def, t));
+    const inMemory = normalizeTable('propensities', def, t);
+    expect(inMemory.columnNames()).toEqual(viaText.columnNames());
+    expect(inMemory.objects()).toEqual(viaText.objects());
+    for (const c of inMemory.columnNames()) expect(Array.from(inMemory.array(c) as ArrayLike<unknown>).map((v) => Object.is(v, -0))).not.toContain(true);
+  });
+
+  it('reads a table again from its parsed copy, and parses again when the bytes change', () => {
+    const dir = tempDir('soo-cache-');
+    const def = DATASETS.value as TableDataset;
+    const path = join(dir, 'value.csv');
+    const t = aq.table({ line_id: ['+491', '+492'], account_id: ['A', 'A'], current_value: [10, 20.5], potential_value: [1, 2], influence_value: [0, 0], total_value: [11, 22.5], spend_share: [0.3, 0.7], activity_band: [1, 2], value_tier: ['A', 'B'] });
+    writeTable(path, 'value', def, t);
+    const cache = diskCache(dir, 'tables');
+    const first = readTable(path, 'value', def, cache);
+    expect(readdirSync(join(dir, '.cache', 'tables'))).toHaveLength(1);
+    expect(readTable(path, 'value', def, cache).objects()).toEqual(first.objects());
+    writeTable(path, 'value', def, t.derive({ current_value: () => 99 }));
+    expect(readTable(path, 'value', def, cache).get('current_value', 0)).toBe(99);
+  });
+});
+
+describe('the cache of costly computations', () => {
+  it('keys on every part: typed arrays by their bytes, objects by their JSON', () => {
+    expect(cacheKey([Float64Array.of(1, 2), { k: 8 }])).toBe(cacheKey([Float64Array.of(1, 2), { k: 8 }]));
+    expect(cacheKey([Float64Array.of(1, 2), { k: 8 }])).not.toBe(cacheKey([Float64Array.of(1, 2.0000001), { k: 8 }]));
+    expect(cacheKey(['a', 'b'])).not.toBe(cacheKey(['ab']));
+  });
+
+  it('computes once, survives a torn entry, and writes nothing when read-only', () => {
+    const dir = tempDir('soo-cache-');
+    let calls = 0;
+    const compute = () => ({ n: ++calls, x: 0.1 + 0.2 });
+    const cache = diskCache(dir, 'fits');
+    expect(cache.json(['p'], compute)).toEqual({ n: 1, x: 0.1 + 0.2 });
+    expect(cache.json(['p'], compute)).toEqual({ n: 1, x: 0.1 + 0.2 });
+    writeFileSync(join(dir, '.cache', 'fits', cacheKey(['p'])), '{"n": 1, "x"');
+    expect(cache.json(['p'], compute)).toEqual({ n: 2, x: 0.1 + 0.2 });
+    const other = tempDir('soo-cache-');
+    expect(diskCache(other, 'fits', { readOnly: true }).text(['q'], () => 'svg')).toBe('svg');
+    expect(existsSync(join(other, '.cache'))).toBe(false);
+  });
+
+  it('keeps the most recently used entries of a namespace (trimmed every 50 writes)', () => {
+    const dir = tempDir('soo-cache-');
+    const cache = diskCache(dir, 'charts', { capacity: 3 });
+    for (let i = 0; i < 60; i++) cache.text([i], () => `chart ${i}`);
+    // Trimmed to 3 at the 51st write, then 9 more.
+    const left = readdirSync(join(dir, '.cache', 'charts'));
+    expect(left).toHaveLength(12);
+    expect(left).toContain(cacheKey([59]));
   });
 });
