@@ -28,7 +28,9 @@ export function featureMatrix(table: ColumnTable, features: readonly string[]): 
     return Array.from(table.array(f) as ArrayLike<number>, (v) => modelValue(f, v));
   });
   const means = columns.map(mean);
-  const sds = columns.map(sd);
+  // A constant column is told by its values, not by its sd: the sd of a constant log(0.01) comes out 1e-17, not 0,
+  // and would blow rounding noise up into z-scores of ±1.
+  const sds = columns.map((c) => (c.every((v) => v === c[0]) ? 0 : sd(c)));
   const n = table.numRows();
   const matrix: number[][] = [];
   for (let i = 0; i < n; i++) matrix.push(columns.map((c, j) => (sds[j] > 0 ? (c[i] - means[j]) / sds[j] : 0)));

@@ -253,6 +253,8 @@ export function productModel(product: Product, design: Design, extra: ProductExt
   let cv: number | null = null;
   let drivers: (i: number) => [string, number][];
   let note = '';
+  // Lines a behaviour rule keeps the product from: probability 0, and left out of the scale.
+  let excluded: boolean[] | undefined;
   if (holderCount >= o.min_holders && n - holderCount >= o.min_holders) {
     // Two views of who takes the product: lines that hold it now (many), and lines that took it up in the last
     // period among those at risk (the very event, but fewer). Each model is fitted with its own penalty; their
@@ -306,23 +308,40 @@ export function productModel(product: Product, design: Design, extra: ProductExt
         propensity: new Array(n).fill(0), drivers: () => [],
       };
     }
-    model = 'affinity';
-    note = `${holderCount} holders (fewer than ${o.min_holders} to learn from): ranked by its behaviour rule`;
     const cols = usable.map((d) => [design.names.indexOf(d.replace(/^-/, '')), d.startsWith('-') ? -1 : 1] as const);
     const rows = mart.objects() as Record<string, unknown>[];
-    const fits = rows.map((r) => !rule.needs || matches(r, rule.needs));
-    logits = x.map((row, i) => (fits[i] ? 1.5 * cols.reduce((s, [j, sign]) => s + sign * row[j], 0) / cols.length : -30));
+    const fits = rows.map((r, i) => labels[i] === 0 && (!rule.needs || matches(r, rule.needs)));
+    const score = x.map((row) => 1.5 * cols.reduce((s, [j, sign]) => s + sign * row[j], 0) / cols.length);
+    const fitting = fits.flatMap((f, i) => (f ? [i] : []));
+    // A rule ranks only where the lines that may need the product differ on its drivers; else offering it to
+    // all of them alike, at one made-up probability, would say nothing (as on a pilot without the usage it reads).
+    const unused = !fitting.length;
+    const flat = !unused && fitting.every((i) => score[i] === score[fitting[0]]);
+    if (unused || flat) {
+      const why = unused
+        ? `no line shows a use for it (${Object.entries(rule.needs ?? {}).map(([f, [op, v]]) => `${f} ${op} ${v}`).join(', ')})`
+        : `its behaviour rule's drivers (${usable.join(', ')}) do not vary across the lines`;
+      return {
+        product_id: id, model: 'none', holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2: null, cv_log_loss: null,
+        adoption_rate: 0, scale: 'none', note: `${holderCount} holders (fewer than ${o.min_holders}) and ${why}: not offered`,
+        propensity: new Array(n).fill(0), drivers: () => [],
+      };
+    }
+    model = 'affinity';
+    note = `${holderCount} holders (fewer than ${o.min_holders} to learn from): ranked by its behaviour rule`;
+    logits = score;
+    excluded = fits.map((f, i) => !f && labels[i] === 0);
     drivers = (i) => cols.map(([j, sign]) => [design.names[j], sign * x[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
   }
 
   // The scale: what the adoption evidence says, else the prior.
-  const nonHolders = labels.map((l, i) => (l ? -1 : i)).filter((i) => i >= 0);
+  const nonHolders = labels.map((l, i) => (l || excluded?.[i] ? -1 : i)).filter((i) => i >= 0);
   let scale: ScaleSource;
   let rate: number;
   let propensity: number[];
   if (recentCount >= o.min_adopters && atRisk.length > recentCount) {
-    const xs = atRisk.map((i) => [logits[i]]);
-    const platt = fitLogistic(xs, atRisk.map((i) => recent[i]), { l2: 0, iterations: 50 });
+    const pool = atRisk.filter((i) => !excluded?.[i]);
+    const platt = fitLogistic(pool.map((i) => [logits[i]]), pool.map((i) => recent[i]), { l2: 0, iterations: 50 });
     propensity = logits.map((z) => predictLogistic(platt, [z]));
     rate = recentCount / atRisk.length;
     scale = 'platt on recent adopters';
@@ -338,6 +357,7 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     const d = shiftToMean(logits, nonHolders, rate);
     propensity = logits.map((z) => sigmoid(z + d));
   }
+  if (excluded) propensity = propensity.map((p, i) => (excluded![i] ? 0 : p));
   return {
     product_id: id, model, holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2, cv_log_loss: cv,
     adoption_rate: rate, scale, note, propensity, drivers,
