@@ -29,7 +29,7 @@ export const ACCOUNT_FEATURES: AccountFeature[] = [
   { name: 'spend_per_month', unit: 'currency/month', definition: 'Sum of the lines\' current value', scale: 'log' },
   { name: 'spend_per_line', unit: 'currency/month', definition: 'spend_per_month / lines', label: 'high spend per line', scale: 'log' },
   ...PERSONAS.map((p) => ({ name: shareColumn(p), unit: 'share', definition: `Share of lines whose persona is ${p}`, label: `${p.replace(/_/g, ' ')} staff` })),
-  { name: 'persona_entropy', unit: '0..1', definition: 'Shannon entropy of the persona shares over its maximum (log of the number of personas): 0 = all lines alike, 1 = evenly spread', label: 'varied needs' },
+  { name: 'persona_entropy', unit: '0..1', definition: 'Shannon entropy of the persona shares over its maximum (log of the number of personas of the run, added ones too): 0 = all lines alike, 1 = evenly spread', label: 'varied needs' },
   { name: 'spend_top_fifth_share', unit: 'share', definition: 'Share of spend carried by the fifth of lines that spend most', label: 'spend concentrated on few lines' },
   { name: 'communities', unit: 'groups', definition: 'Communities of its internal call graph (network step)' },
   { name: 'modularity', unit: '-0.5..1', definition: 'Newman modularity of the call graph under those communities: how much calls stay inside groups (0 without calls)', label: 'separate teams' },
@@ -42,7 +42,7 @@ export const ACCOUNT_FEATURES: AccountFeature[] = [
   { name: 'product_breadth', unit: 'share', definition: 'Distinct products held by its lines over the products in the catalog', label: 'broad product use' },
   { name: 'prepaid_share', unit: 'share', definition: 'Share of prepaid lines', label: 'prepaid lines' },
   { name: 'potential_value', unit: 'currency/month', definition: 'Sum of the lines\' potential value (value step)' },
-  { name: 'proposal_margin_per_month', unit: 'currency/month', definition: 'Expected monthly margin of the products proposed to it (offers step)' },
+  { name: 'proposal_margin_per_month', unit: 'currency/month', definition: 'Expected monthly margin of the products proposed to it plus the change in the operator\'s margin of the tariffs proposed (offers step)' },
 ];
 
 export function accountFeature(name: string): AccountFeature | undefined {
@@ -143,6 +143,9 @@ export function buildAccountMart(t: AccountTables): ColumnTable {
   }
   const info = new Map((t.accounts.objects() as Row[]).map((a) => [a.account_id as string, a]));
 
+  // The entropy counts every persona of the run, those an analyst added by signature or rule too; the share
+  // columns are the named personas'.
+  const personaNames = [...new Set([...PERSONAS, ...persona.map(String)])].sort();
   const rows: Row[] = [];
   for (const [account, idx] of [...groupIndices(Array.from(accountOf))].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const n = idx.length;
@@ -150,8 +153,8 @@ export function buildAccountMart(t: AccountTables): ColumnTable {
     const spend = sum(current);
     const commsTotal = sum(comms);
     const weighted = (v: readonly number[]) => (commsTotal > 0 ? idx.reduce((s, i) => s + v[i] * comms[i], 0) / commsTotal : 0);
-    const shares = new Map(PERSONAS.map((p) => [p, idx.filter((i) => persona[i] === p).length / n]));
-    const entropy = -[...shares.values()].reduce((s, p) => s + (p > 0 ? p * Math.log(p) : 0), 0) / Math.log(PERSONAS.length);
+    const shares = new Map(personaNames.map((p) => [p, idx.filter((i) => persona[i] === p).length / n]));
+    const entropy = -[...shares.values()].reduce((s, p) => s + (p > 0 ? p * Math.log(p) : 0), 0) / Math.log(personaNames.length);
     const bySpend = idx.map((i) => current[i]).sort((a, b) => b - a);
     const top = bySpend.slice(0, Math.ceil(n / 5)).reduce((a, b) => a + b, 0);
     const members = new Map(idx.map((i) => [ids[i], community[i]]));

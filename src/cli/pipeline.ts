@@ -9,7 +9,8 @@ import { runMain } from './main';
 import { SoOError } from '../util/errors';
 
 const DEFAULT_DATA = 'data/pilot';
-const steps = STEPS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n');
+const width = Math.max(...STEPS.map((s) => s.name.length)) + 1;
+const steps = STEPS.map((s) => `  ${s.name.padEnd(width)} ${s.summary}`).join('\n');
 const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
                             [--report-accounts ID,ID]
 

@@ -1,7 +1,7 @@
 /**
  * The feature matrix shared by clustering (personas) and propensity models (offers): chosen mart
- * columns, log1p on the long-tailed ones (the dictionary's `scale: 'log'`), then z-scores (a constant
- * column scores 0). One place, so both steps see a line's behaviour alike.
+ * columns, log1p on the long-tailed ones (the dictionary's `scale: 'log'`), ln(x + 0.01) on small shares
+ * (`scale: 'logshare'`), then z-scores (a constant column scores 0). One place, so both steps see a line's behaviour alike.
  */
 import type { ColumnTable } from 'arquero';
 import { feature } from '../mart/dictionary';

@@ -4,7 +4,7 @@
  * Writes are atomic (temporary name, then rename) so a failed or killed run never leaves a half-written
  * table that looks complete. Numbers are rounded to 8 decimals so tables are stable to the byte.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { rmSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
@@ -121,8 +121,16 @@ export function parseTable(name: string, def: TableDataset, csv: string): Column
 
 export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path + '.tmp', text);
-  renameSync(path + '.tmp', path);
+  try {
+    writeFileSync(path + '.tmp', text);
+    renameSync(path + '.tmp', path);
+  } catch (e) {
+    // A full disk must not leave a half-written file behind: the message names the file it was writing.
+    rmSync(path + '.tmp', { force: true });
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && !err.path) err.path = path;
+    throw e;
+  }
 }
 
 /** Checks and writes a table; returns the text written, so a caller can hand on exactly what is on disk. */

@@ -171,10 +171,11 @@ export const EDGES_SQL = `
   GROUP BY ALL
   ORDER BY l.account_id, e.line_id, counterpart_line_id`;
 
-/** Holdings of lines in scope still active at the end of the observed window; ended ones are history. */
+/** Holdings of lines in scope active at the end of the observed window; ended ones are history, later ones are not known yet. */
 export const ACTIVE_HOLDINGS_SQL = `
   SELECT h.line_id, h.product_id, min(h.start_date) AS start_date FROM holdings h JOIN pilot_lines USING (line_id)
-  WHERE h.end_date IS NULL OR h.end_date > (SELECT last_day FROM observation_window)
+  WHERE (h.end_date IS NULL OR h.end_date > (SELECT last_day FROM observation_window))
+    AND (h.start_date IS NULL OR h.start_date <= (SELECT last_day FROM observation_window))
   GROUP BY h.line_id, h.product_id ORDER BY ALL`;
 
 /** Every holding spell of the lines in scope, ended ones too: the adoption history propensities are scaled on. */

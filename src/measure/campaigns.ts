@@ -10,7 +10,9 @@
  *   stays the randomised one (e.g. Gerber & Green, Field Experiments, 2012, §5.1).
  * - A unit's outcome is read from ALL its responses dated inside the campaign's window
  *   [start_date, end_date] (end empty = last response date in the data), whatever their
- *   campaign_id: control units get no touch yet still visit, adopt or buy. One control group may
+ *   campaign_id: control units get no touch yet still visit, adopt or buy. A product campaign counts
+ *   only responses about its product or naming none (input.ts), so campaigns of different products
+ *   on the same lines do not credit each other. One control group may
  *   serve several campaigns; it is simply listed under each of them in assignments.
  * - Outcomes: every response kind present in the data except the outbound `contacted` and
  *   `bounced`, as a rate (a unit with several responses of one kind counts once), and `value` (the

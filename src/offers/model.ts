@@ -1,5 +1,5 @@
 /**
- * The propensity of each line to adopt each product in the 90 days after the window (docs/methods.md §5).
+ * The propensity of each line to adopt each product in the 90 days after the window (docs/methods.md §6).
  *
  * Ranking: an L2-regularised logistic regression (logistic.ts) of holding the product, over what separates
  * business from private behaviour (international calls in working hours against evenings and weekends,
@@ -300,7 +300,8 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     drivers = (i) => names.map((f, j) => [f, fitted.weights[j + 1] * x[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
   } else {
     const rule = PRODUCT_AFFINITY.find((a) => a.product_id === id);
-    const usable = rule?.drivers.filter((d) => design.names.includes(d.replace(/^-/, ''))) ?? [];
+    // Drivers are read from the mart itself, whether or not they are model features.
+    const usable = rule?.drivers.filter((d) => mart.columnNames().includes(d.replace(/^-/, ''))) ?? [];
     if (!rule || !usable.length) {
       return {
         product_id: id, model: 'none', holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2: null, cv_log_loss: null,
@@ -308,10 +309,12 @@ export function productModel(product: Product, design: Design, extra: ProductExt
         propensity: new Array(n).fill(0), drivers: () => [],
       };
     }
-    const cols = usable.map((d) => [design.names.indexOf(d.replace(/^-/, '')), d.startsWith('-') ? -1 : 1] as const);
+    const driverNames = usable.map((d) => d.replace(/^-/, ''));
+    const z = featureMatrix(mart, driverNames).matrix;
+    const cols = usable.map((d, j) => [j, d.startsWith('-') ? -1 : 1] as const);
     const rows = mart.objects() as Record<string, unknown>[];
     const fits = rows.map((r, i) => labels[i] === 0 && (!rule.needs || matches(r, rule.needs)));
-    const score = x.map((row) => 1.5 * cols.reduce((s, [j, sign]) => s + sign * row[j], 0) / cols.length);
+    const score = z.map((row) => 1.5 * cols.reduce((s, [j, sign]) => s + sign * row[j], 0) / cols.length);
     const fitting = fits.flatMap((f, i) => (f ? [i] : []));
     // A rule ranks only where the lines that may need the product differ on its drivers; else offering it to
     // all of them alike, at one made-up probability, would say nothing (as on a pilot without the usage it reads).
@@ -331,7 +334,7 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     note = `${holderCount} holders (fewer than ${o.min_holders} to learn from): ranked by its behaviour rule`;
     logits = score;
     excluded = fits.map((f, i) => !f && labels[i] === 0);
-    drivers = (i) => cols.map(([j, sign]) => [design.names[j], sign * x[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
+    drivers = (i) => cols.map(([j, sign]) => [driverNames[j], sign * z[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
   }
 
   // The scale: what the adoption evidence says, else the prior.

@@ -90,7 +90,10 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
   const heldBy = new Map<string, Set<string>>();
   for (const [product, owners] of holdings.holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
   const design = baseDesign(mart, cfg.features);
-  const sortedFeature = new Map(cfg.features.map((f) => [f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)]));
+  // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
+  const sorted = new Map<string, number[]>();
+  const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
+  const martColumns = new Set(mart.columnNames());
   const models: ProductModel[] = [];
   const pairs: Record<string, unknown>[] = [];
   for (const product of catalog) {
@@ -115,9 +118,9 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
         if (f === 'plan_fee') return `is on a ${Number(line.monthly_fee) >= 40 ? 'rich' : 'mid-range'} plan`;
         if (f === 'handset_low') return 'has a low-end handset';
         if (f === 'device_tablet_or_router') return 'is a tablet or router';
-        if (!sortedFeature.has(f)) return f.replace(/_/g, ' ');
+        if (!martColumns.has(f)) return f.replace(/_/g, ' ');
         const v = Number(line[f]);
-        const compared = comparison(rankShare(sortedFeature.get(f)!, v));
+        const compared = comparison(rankShare(sortedFeature(f), v));
         return compared ? `${describe(f, v)}, ${compared}` : describe(f, v);
       });
       pairs.push({

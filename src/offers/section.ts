@@ -27,5 +27,5 @@ ${tariffs.length ? htmlTable(['Tariff', 'Lines', 'Customer pays / month', 'Opera
       esc(p.name), Number(p.lines), money(p.customer_pays_change_per_month), money(p.operator_margin_change_per_month), esc(p.detail),
     ]), [false, true, true, true, false]) : ''}`;
   },
-  appendix: () => '<p class="note">A product\'s value is its expected margin per month: the probability of adopting it within 90 days × its monthly price × its margin rate. A tariff\'s value is shown twice, never added to products: the change in what the customer pays per month (the new fee less the current fee, the out-of-plan charges it absorbs and the add-ons it includes) and the change in the operator\'s margin per month.</p>',
+  appendix: () => '<p class="note">A product\'s value is its expected margin per month: the probability of adopting it within the adoption period (propensities.adoption_days, 90 days unless set) × its monthly price × its margin rate. A tariff\'s value is shown twice, never added to products: the change in what the customer pays per month (the new fee less the current fee, the out-of-plan charges it absorbs and the add-ons it includes) and the change in the operator\'s margin per month.</p>',
 };

@@ -44,7 +44,8 @@ export const propensitiesStep: StepDef<PropensityParams> = {
     const models = result.models.objects() as { product_id: string; model: string; scale: string; note: string }[];
     const rules = models.filter((m) => m.model !== 'logistic');
     if (rules.length) ctx.log(`[propensities] ${rules.map((m) => `${m.product_id}: ${m.note}`).join('; ')}`);
-    if (models.length && models.every((m) => m.scale === 'prior')) ctx.warn(`no holding carries a start date: propensities are scaled to the prior adoption rate ${p.prior_adoption_rate}, not measured`);
+    // Said only where there were lines whose holdings could have carried dates.
+    if (models.length && t('mart').numRows() > 0 && models.every((m) => m.scale === 'prior')) ctx.warn(`no holding carries a start date: propensities are scaled to the prior adoption rate ${p.prior_adoption_rate}, not measured`);
     return { propensities: result.propensities, product_models: result.models };
   },
   describe: (o) => {

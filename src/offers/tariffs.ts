@@ -1,5 +1,5 @@
 /**
- * What a tariff change is worth, for the customer and for the operator, separately (docs/methods.md §5).
+ * What a tariff change is worth, for the customer and for the operator, separately (docs/methods.md §7).
  *
  * A line is proposed the first tariff (config order) whose personas include its persona, when it is
  * postpaid and on another plan. Per month, from the window's usage scaled to 30 days:

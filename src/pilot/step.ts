@@ -117,7 +117,8 @@ export const pilotStep: StepDef<PilotParams> = {
       lineFeatures.set(id, { ...m, current_value: value.get(id)?.current_value, persona: persona.get(id) });
     }
     const products = new Map(rows('products').map((r) => [String(r.product_id), r]));
-    const offers = rows('offers').filter((o) => inPilot.has(String(o.account_id)));
+    // Rank 0 rows say why a line has no offer: they are not offers to campaign on.
+    const offers = rows('offers').filter((o) => inPilot.has(String(o.account_id)) && Number(o.rank) > 0);
     const campaigns: Row[] = [];
     const designs: Row[] = [];
     const assignments: Row[] = [];
@@ -205,7 +206,7 @@ export const pilotStep: StepDef<PilotParams> = {
       campaign_lists: aq.from(lists),
     };
     if (p.write_pseudonym_lookup) out.pseudonym_lookup = aq.from([...lookup].sort().map(([employee, line_id]) => ({ employee, line_id })));
-    ctx.log(`[pilot] ${pilotAccounts.length} accounts: ${pilotAccounts.join(', ')}; campaigns run ${start} to ${end}`);
+    ctx.log(pilotAccounts.length ? `[pilot] ${pilotAccounts.length} accounts: ${pilotAccounts.join(', ')}; campaigns run ${start} to ${end}` : '[pilot] no account in scope: no pilot designed');
     return out;
   },
   describe: (o) => {

@@ -79,14 +79,16 @@ export function diskCache(out: string, namespace: string, options: { capacity?: 
   };
   const write = (key: string, text: string) => {
     if (options.readOnly) return;
+    const tmp = join(dir, `${key}.tmp${process.pid}`);
     try {
       mkdirSync(dir, { recursive: true });
-      const tmp = join(dir, `${key}.tmp${process.pid}`);
       writeFileSync(tmp, text);
       renameSync(tmp, join(dir, key));
       if (++written % 50 === 1) evict(dir, capacity);
     } catch {
-      // A cache that cannot be written (read-only folder, full disk) only costs the next run the computation.
+      // A cache that cannot be written (read-only folder, full disk) only costs the next run the computation;
+      // a half-written entry is removed, not left to fill the disk further.
+      rmSync(tmp, { force: true });
     }
   };
   return {

@@ -43,5 +43,5 @@ ${htmlTable(['Employee', 'Persona', 'Role', 'Tier', 'Current / month', 'Potentia
       fmt.money(Number(r.current_value)), fmt.money(Number(r.potential_value)), fmt.money(Number(r.influence_value)),
     ]), [false, false, false, false, true, true, true])}`;
   },
-  appendix: () => '<p class="note">Spend is the monthly fee plus charges beyond the plan (prepaid: top-ups), scaled to 30 days. Potential is what comparable lines already pay more, plus a personal line not yet held; influence is the spend of colleagues whose calls run through the line.</p>',
+  appendix: () => '<p class="note">Spend is the monthly fee plus charges beyond the plan (prepaid: top-ups), scaled to 30 days. Potential is what comparable lines already pay more, plus a personal line not yet held; influence is the share of colleagues\' potential that word of mouth through the line may bring (never their spend, so it is not added to spend).</p>',
 };

@@ -1,6 +1,6 @@
 /**
  * Step 3, employee value (docs/methods.md has the formulas):
- *   current_value   monthly_fee + (charges + top-ups) scaled to 30 days: what the line pays now per month
+ *   current_value   postpaid: monthly_fee + charges; prepaid: top-ups; scaled to 30 days: what the line pays now per month
  *   potential_value what comparable lines pay more: the potential_quantile of current value among its peers
  *                   (same persona and activity band; with fewer than min_peers, the same persona; then all),
  *                   less this line's, capped at potential_cap times its current value; plus

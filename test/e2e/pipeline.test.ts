@@ -148,6 +148,25 @@ describe('pipeline on a generated pilot', () => {
     expect(readFileSync(datasetPath(again, 'report'))).toEqual(readFileSync(datasetPath(out, 'report')));
   });
 
+  it('runs the first example of docs/config.md: the pinned rule names its lines, no other line changes persona', async () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'config.md'), 'utf8');
+    const example = JSON.parse([...doc.matchAll(/```json\n([\s\S]*?)```/g)][0][1]);
+    const tuned = join(tempDir('soo-e2e-doc-'), 'out');
+    cpSync(out, tuned, { recursive: true });
+    const before = new Map(csv(datasetPath(tuned, 'personas')).map((r) => [r.line_id, r.persona]));
+    const m = await runPipeline({ out: tuned, config: resolveConfig(example), from: 'personas', log: silent });
+    expect(m.completed).toBe(true);
+    const mart = new Map(csv(datasetPath(tuned, 'mart')).map((r) => [r.line_id, Number(r.roaming_days_with_colleagues)]));
+    let moved = 0;
+    for (const r of csv(datasetPath(tuned, 'personas'))) {
+      if (mart.get(r.line_id)! >= 5) {
+        expect(r.persona).toBe('executive');
+        if (before.get(r.line_id) !== 'executive') moved++;
+      } else expect(r.persona, r.line_id).toBe(before.get(r.line_id));
+    }
+    expect(moved).toBeGreaterThan(0);
+  });
+
   it('re-runs segmentation from the persisted mart when a threshold changes', async () => {
     const [mart, personas] = [datasetPath(out, 'mart'), datasetPath(out, 'personas')];
     const martBefore = statSync(mart).mtimeMs;

@@ -57,7 +57,12 @@ describe('persona signatures and pinned rules change one at a time', () => {
     const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
     expect(examples.length).toBeGreaterThanOrEqual(2);
     for (const e of examples) expect(() => resolveConfig(e)).not.toThrow();
+    // Each example changes only what it names: the first adds one rule and keeps the seven signatures.
     const first = resolveConfig(examples[0]);
     expect(Object.keys(first.personas.signatures)).toEqual(Object.keys(base.signatures));
+    expect(Object.keys(first.personas.rules)).toEqual(['business_traveller']);
+    const second = resolveConfig(examples[1]);
+    expect(Object.keys(second.personas.signatures)).toEqual([...Object.keys(base.signatures), 'night_owl']);
+    expect(second.personas.signatures.office.description).toBe(base.signatures.office.description);
   });
 });
