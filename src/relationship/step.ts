@@ -102,7 +102,8 @@ export const relationshipStep: StepDef<RelationshipParams> = {
   },
   describe: (o) => {
     const t = o.account_actions as ColumnTable;
-    const by = (c: string) => (t.groupby(c).count().orderby(aq.desc('count')).objects() as Row[]).map((r) => `${r.count} ${r[c]}`).join(', ');
+    // An account the contact policy holds back has no medium: it waits.
+    const by = (c: string) => (t.derive({ [c]: aq.escape((r: Row) => (r[c] === null || r[c] === undefined || r[c] === '' ? 'wait (contact policy)' : r[c])) }).groupby(c).count().orderby(aq.desc('count'), c).objects() as Row[]).map((r) => `${r.count} ${r[c]}`).join(', ');
     return `stages: ${by('stage') || 'none'}; next: ${by('medium') || 'none'}`;
   },
 };
