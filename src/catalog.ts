@@ -85,7 +85,7 @@ export const DATASETS = {
     text('line_id'), text('product_id'), date('start_date'), date('end_date', true),
   ], undefined, { internal: true }),
   mart: table('mart/employee_mart.csv', 'Step 1: one row per line, behavioural features (see the dictionary)',
-    FEATURES.map(({ name, type, values }) => ({ name, type, values, nullable: name === 'recharge_channel' })), ['line_id'], { internal: true }),
+    FEATURES.map(({ name, type, values }) => ({ name, type, values, nullable: name === 'recharge_channel' || name === 'activation_date' })), ['line_id'], { internal: true }),
   window: { kind: 'json', path: 'mart/window.json', description: 'The observation window: first and last day (local dates) and its length in days' },
   dictionary: table('mart/feature_dictionary.csv', 'Name, unit and definition of every mart column', [text('name'), text('unit'), text('definition')], ['name']),
   edges: table('mart/call_edges.csv', 'Calls, minutes and SMS from each line to each colleague, counted from out records', [

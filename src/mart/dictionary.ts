@@ -34,6 +34,7 @@ export const FEATURES: FeatureDef[] = [
   { name: 'presence_days', type: 'integer', unit: 'days', definition: 'Days of the window the line existed: from its activation_date when it falls inside the window, else observed_days' },
   { name: 'new_line', type: 'integer', unit: '0/1', definition: '1 when the line was activated inside the window' },
   { name: 'line_age_years', type: 'number', unit: 'years', definition: 'Years from activation_date to the end of the window (0 when not given)' },
+  { name: 'activation_date', type: 'date', unit: 'date', definition: 'The day the line was activated (empty when not given): before it, the line could not take a product up' },
   { name: 'event_count', type: 'integer', unit: 'events', definition: 'All usage records of the line in the window' },
   { name: 'voice_count', type: 'integer', unit: 'calls', definition: 'Voice calls made or received' },
   { name: 'voice_out_count', type: 'integer', unit: 'calls', definition: 'Voice calls made' },

@@ -140,7 +140,7 @@ export const MART_SQL = `
   SELECT l.line_id, l.account_id, l.plan_id, l.payment_type, l.monthly_fee,
          coalesce(l.handset_tier, 'unknown') AS handset_tier, coalesce(l.device_type, 'unknown') AS device_type,
          coalesce(l.status, 'active') AS status, w.observed_days, p.presence_days,
-         CAST(p.new_line AS INTEGER) AS new_line, round(p.line_age_years, 4) AS line_age_years,
+         CAST(p.new_line AS INTEGER) AS new_line, round(p.line_age_years, 4) AS line_age_years, l.activation_date,
          ${usageColumns()},
          coalesce(CAST(u.active_days AS DOUBLE) / nullif(p.presence_days, 0), 0) AS active_day_share,
          coalesce(u.voice_out_count / nullif(u.active_days, 0), 0) AS voice_out_per_active_day,

@@ -83,7 +83,17 @@ export interface Design {
   base: number[][];
   lineIds: string[];
   accountIds: string[];
+  /** Per line, the day it was activated (null when not given): before it, a line cannot take anything up. */
+  activation: (string | null)[];
 }
+
+/**
+ * Columns that measure how long a line has been there. Holding a product is the sum of every period the line
+ * could take it up in, so the holding model gives a line activated last month a low score for its short past,
+ * not for what it will do; it keeps them to absorb that, but its weights on them are not used to score. The
+ * adoption model compares lines at risk over the same period, so its weights on them are.
+ */
+export const EXPOSURE: readonly string[] = ['new_line', 'line_age_years'];
 
 /** The shared part of every product's design: behaviour (standardised) and the line's plan and device. */
 export function baseDesign(mart: ColumnTable, features: readonly string[]): Design {
@@ -107,6 +117,9 @@ export function baseDesign(mart: ColumnTable, features: readonly string[]): Desi
     base: matrix.map((row, i) => [...row, ...extra.map(([, f]) => f(i))]),
     lineIds: mart.array('line_id') as string[],
     accountIds: mart.array('account_id') as string[],
+    activation: mart.columnNames().includes('activation_date')
+      ? Array.from(mart.array('activation_date') as ArrayLike<unknown>, (d) => (d ? String(d).slice(0, 10) : null))
+      : new Array<null>(mart.numRows()).fill(null),
   };
 }
 
@@ -148,11 +161,12 @@ export function readHoldings(holdings: ColumnTable, history?: ColumnTable): Hold
 
 /**
  * The adoption evidence of one product over the `days` before `to`: per line, null when it held the product
- * at the period's start (not at risk), 1 when it took it up in the period, 0 otherwise.
+ * at the period's start or was activated after it (not at risk), 1 when it took it up in the period, 0 otherwise.
  */
-export function recentAdoption(lineIds: readonly string[], spells: ReadonlyMap<string, Spell[]> | undefined, to: string, days: number): (0 | 1 | null)[] {
+export function recentAdoption(lineIds: readonly string[], spells: ReadonlyMap<string, Spell[]> | undefined, to: string, days: number, activation?: readonly (string | null)[]): (0 | 1 | null)[] {
   const from = daysBefore(to, days);
-  return lineIds.map((l) => {
+  return lineIds.map((l, i) => {
+    if (activation?.[i] && activation[i]! > from) return null;
     const own = spells?.get(l) ?? [];
     if (own.some((s) => s.start <= from && (!s.end || s.end > from))) return null;
     return own.some((s) => s.start > from && s.start <= to) ? 1 : 0;
@@ -241,7 +255,7 @@ export function productModel(product: Product, design: Design, extra: ProductExt
 
   // Adoption evidence: who took the product up in the last adoption_days of the history, among those at risk.
   const to = holdings.knownTo && windowEnd && holdings.knownTo > windowEnd ? windowEnd : holdings.knownTo;
-  const evidence = to ? recentAdoption(design.lineIds, holdings.spells.get(id), to, o.adoption_days) : [];
+  const evidence = to ? recentAdoption(design.lineIds, holdings.spells.get(id), to, o.adoption_days, design.activation) : [];
   const atRisk = evidence.map((e, i) => (e === null ? -1 : i)).filter((i) => i >= 0);
   const recent = evidence.map((e) => e ?? 0);
   const recentCount = recent.reduce((a: number, b: number) => a + b, 0);
@@ -277,7 +291,7 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     for (let period = 0; period < o.history_periods && to; period++) {
       const end = daysBefore(to, period * o.adoption_days);
       const from = daysBefore(end, o.adoption_days);
-      const ev = recentAdoption(design.lineIds, holdings.spells.get(id), end, o.adoption_days);
+      const ev = recentAdoption(design.lineIds, holdings.spells.get(id), end, o.adoption_days, design.activation);
       const heldThen = new Set(design.lineIds.filter((l) => (holdings.spells.get(id)?.get(l) ?? []).some((sp) => sp.start <= from && (!sp.end || sp.end > from))));
       const then = extra.sharesAt(heldThen);
       ev.forEach((e, i) => {
@@ -291,8 +305,15 @@ export function productModel(product: Product, design: Design, extra: ProductExt
       const best = crossValidatedL2(rows.map((i) => xs[i]), rows.map((i) => ys[i]), { candidates: o.l2_candidates.map((c) => (c * rows.length) / 1000), folds: o.folds, iterations: o.iterations, seed: deriveSeed(o.seed, 'cv', id, 'adoption') });
       adopting = { model: fitLogistic(rows.map((i) => xs[i]), rows.map((i) => ys[i]), { l2: best.l2, iterations: o.iterations }), best };
     }
-    const models = adopting ? [holding.model, adopting.model] : [holding.model];
-    const fitted: LogisticModel = { weights: holding.model.weights.map((_, j) => models.reduce((a, m) => a + m.weights[j], 0) / models.length), iterations: 0 };
+    // Exposure columns score by the adoption model alone (EXPOSURE), or not at all without it.
+    const exposure = new Set(EXPOSURE.map((f) => names.indexOf(f) + 1).filter((j) => j > 0));
+    const fitted: LogisticModel = {
+      weights: holding.model.weights.map((w, j) => {
+        if (exposure.has(j)) return adopting ? adopting.model.weights[j] : 0;
+        return adopting ? (w + adopting.model.weights[j]) / 2 : w;
+      }),
+      iterations: 0,
+    };
     l2 = holding.best.l2;
     cv = holding.best.logLoss;
     model = 'logistic';

@@ -3,6 +3,7 @@ import { auc, fitLogistic, predictLogistic } from '../../src/offers/logistic';
 import { describe as describeFeature } from '../../src/features/describe';
 import { eligible } from '../../src/offers/eligibility';
 import { createRng } from '../../src/util/rng';
+import { recentAdoption } from '../../src/offers/model';
 
 describe('logistic regression', () => {
   it('recovers the sign and rough size of a planted effect', () => {
@@ -42,5 +43,20 @@ describe('offer wording and eligibility', () => {
     expect(eligible(line, 'TRAVEL_PASS', 'personal', false)).toBe(true);
     expect(eligible({ ...line, payment_type: 'postpaid' }, 'ROAM_PACK', 'business', true)).toBe(false);
     expect(eligible({ ...line, status: 'suspended' }, 'TRAVEL_PASS', 'personal', false)).toBe(false);
+  });
+});
+
+describe('adoption evidence', () => {
+  it('counts at risk only the lines that existed and did not hold the product at the period start', () => {
+    const spells = new Map([
+      ['held', [{ start: '2025-01-01', end: null }]],
+      ['adopted', [{ start: '2025-05-10', end: null }]],
+      ['late', [{ start: '2025-06-01', end: null }]],
+    ]);
+    const lines = ['held', 'adopted', 'none', 'late', 'unknown'];
+    // Period (2025-04-01, 2025-06-30]: `late` was activated inside it, `unknown` has no activation date.
+    const activation = ['2020-01-01', '2024-01-01', '2024-06-01', '2025-05-20', null];
+    expect(recentAdoption(lines, spells, '2025-06-30', 90, activation)).toEqual([null, 1, 0, null, 0]);
+    expect(recentAdoption(lines, spells, '2025-06-30', 90)).toEqual([null, 1, 0, 1, 0]);
   });
 });
