@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] [--until STEP] [--report-accounts IDS] */
+/** npm run pipeline -- --data DIR --out DIR [--config FILE] [--from STEP] [--until STEP] [--format F] [--report-accounts IDS] */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
@@ -7,11 +7,12 @@ import { STEPS } from '../pipeline/registry';
 import { BUILT_IN_PILOT_SEED, ensureBuiltInPilot } from '../generate/pilot';
 import { runMain } from './main';
 import { SoOError } from '../util/errors';
+import { OUTPUT_FORMATS, type TableFormat } from '../io/tables';
 
 const DEFAULT_DATA = 'data/pilot';
 const steps = STEPS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n');
 const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
-                            [--report-accounts ID,ID]
+                            [--format csv|parquet|both] [--report-accounts ID,ID]
 
 Runs the steps on a pilot data folder, in this order:
 ${steps}
@@ -25,6 +26,8 @@ ${steps}
                   of the steps before it in --out
   --until STEP    run only what STEP needs, up to STEP; outputs of later steps made
                   stale by this run are removed
+  --format F      write the tables as csv (default), parquet, or both side by side
+                  (config output.format); later steps read either
   --report-accounts ID,ID
                   also write a report for each of these customers alone, in
                   report/customers/ID.html (config report.customers); with
@@ -34,13 +37,17 @@ ${steps}
 
 runMain(async () => {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
     return;
   }
   const config = loadConfig(values.config);
+  if (values.format !== undefined) {
+    if (!OUTPUT_FORMATS.includes(values.format as TableFormat)) throw new SoOError('cli', `--format must be ${OUTPUT_FORMATS.join(', ')}, got ${values.format}`);
+    config.output = { format: values.format as TableFormat };
+  }
   const customers = values['report-accounts']?.split(',').map((id) => id.trim()).filter(Boolean);
   if (customers) {
     if (!customers.length) throw new SoOError('pipeline', '--report-accounts needs account ids, e.g. --report-accounts A0003,A0005');

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { diskCache } from './cache';
-import { DATASETS, datasetPath, runFiles, type DatasetName, type TableDataset } from '../catalog';
+import { DATASETS, datasetFiles, datasetPath, runFiles, tableFiles, type DatasetName, type TableDataset } from '../catalog';
 import type { Config, SectionName } from '../config';
 import { FEATURES } from '../mart/dictionary';
 import { ruleFeatures } from '../features/rules';
@@ -24,7 +24,7 @@ import { locate } from '../io/files';
 import { CONTRACT, type FileName } from '../io/contract';
 import type { FileCounts } from '../io/load';
 import { inputPath } from '../io/step';
-import { emptyOf, normalizeTable, readTable, writeTable, writeText } from '../io/tables';
+import { emptyOf, normalizeTable, readParquetTable, readTable, writeParquetTable, writeTable, writeText, type TableFormat } from '../io/tables';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
 import { pseudonymKey } from '../report/privacy';
@@ -157,15 +157,23 @@ function outputKey(name: DatasetName): string {
   return DATASETS[name].path;
 }
 
-/** Writes a data set as the catalog says; returns its value as a later step must see it (parsed back). */
-function persist(out: string, name: DatasetName, value: Data, reread: boolean): { value: Data; size: number } {
+/**
+ * Writes a data set as the catalog says (a table as CSV, Parquet or both, per output.format); returns its value
+ * as a later step must see it (parsed back).
+ */
+async function persist(out: string, name: DatasetName, value: Data, reread: boolean, format: TableFormat, engine: Engine): Promise<{ value: Data; size: number }> {
   const def = DATASETS[name];
   const path = datasetPath(out, name);
   switch (def.kind) {
     case 'table': {
       // A step's empty output may have no columns at all (built from no rows): it goes on with the declared ones.
       const given = (value as ColumnTable).numCols() ? (value as ColumnTable) : emptyOf(def);
-      writeTable(path, name, def, given);
+      const files = tableFiles(out, name);
+      writeTable(files.csv, name, def, given);
+      if (format !== 'csv') {
+        await writeParquetTable(await engine.get(), files.parquet, def, files.csv);
+        if (format === 'parquet') rmSync(files.csv, { force: true });
+      }
       return { value: reread ? normalizeTable(name, def, given) : given, size: given.numRows() };
     }
     case 'json': {
@@ -187,10 +195,21 @@ function persist(out: string, name: DatasetName, value: Data, reread: boolean): 
   }
 }
 
-/** A data set of an output folder, read and checked as the catalog declares it. */
+/** Whether an output folder holds a data set (a table in either format). */
+export function hasOutput(out: string, name: DatasetName): boolean {
+  return datasetFiles(out, name).some((f) => existsSync(f));
+}
+
+/**
+ * A data set of an output folder, read and checked as the catalog declares it, for notebooks and tools. A table
+ * is read from its CSV; one written as Parquet only needs DuckDB, so loadOutput reads it (the runner does).
+ */
 export function readOutput(out: string, name: DatasetName): Data {
   const def = DATASETS[name];
   const path = datasetPath(out, name);
+  if (def.kind === 'table' && !existsSync(path) && existsSync(tableFiles(out, name).parquet)) {
+    throw new SoOError('pipeline', `${name} is in ${out} as Parquet only (output.format parquet): read it with loadOutput, or run with output.format csv or both`);
+  }
   if (!existsSync(path)) throw new SoOError('pipeline', `${name} (${path}) is missing: run the step that writes it first`);
   switch (def.kind) {
     case 'table': return readTable(path, name, def as TableDataset, diskCache(out, 'tables', { capacity: 200 }));
@@ -201,8 +220,17 @@ export function readOutput(out: string, name: DatasetName): Data {
   }
 }
 
+/** A data set of an output folder, as readOutput, and a table written as Parquet only through the run's DuckDB. */
+export async function loadOutput(out: string, name: DatasetName, db: () => Promise<Db>): Promise<Data> {
+  const def = DATASETS[name];
+  const { csv, parquet } = def.kind === 'table' ? tableFiles(out, name) : { csv: '', parquet: '' };
+  // Both formats hold the same values; the CSV, where there is one, is read through the parsed-table cache.
+  if (def.kind === 'table' && !existsSync(csv) && existsSync(parquet)) return readParquetTable(await db(), parquet, name, def);
+  return readOutput(out, name);
+}
+
 function removeOutputs(out: string, step: StepDef): void {
-  for (const name of [...step.outputs, ...(step.optionalOutputs ?? [])]) rmSync(datasetPath(out, name), { recursive: true, force: true });
+  for (const name of [...step.outputs, ...(step.optionalOutputs ?? [])]) for (const f of datasetFiles(out, name)) rmSync(f, { recursive: true, force: true });
   if (step.name === 'load') rmSync(runFiles(out).quarantineDir, { recursive: true, force: true });
 }
 
@@ -253,11 +281,11 @@ function lazyEngine(config: Config, out: string) {
 type Engine = ReturnType<typeof lazyEngine>;
 
 /** A step's inputs: from memory where this run made them, else from disk; optional ones only where they exist. */
-function gatherInputs(step: StepDef, memory: ReadonlyMap<DatasetName, Data>, out: string): Tables {
+async function gatherInputs(step: StepDef, memory: ReadonlyMap<DatasetName, Data>, out: string, engine: Engine): Promise<Tables> {
   const inputs: Tables = {};
-  for (const name of step.inputs) inputs[name] = memory.get(name) ?? readOutput(out, name);
+  for (const name of step.inputs) inputs[name] = memory.get(name) ?? (await loadOutput(out, name, engine.get));
   for (const name of step.optionalInputs ?? []) {
-    const value = memory.get(name) ?? (existsSync(datasetPath(out, name)) ? readOutput(out, name) : undefined);
+    const value = memory.get(name) ?? (hasOutput(out, name) ? await loadOutput(out, name, engine.get) : undefined);
     if (value !== undefined) inputs[name] = value;
   }
   return inputs;
@@ -311,7 +339,7 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
   const written = new Set(plan.flatMap((s) => s.outputs));
   for (const step of plan) {
     for (const name of step.inputs) {
-      if (!written.has(name) && !existsSync(datasetPath(out, name))) {
+      if (!written.has(name) && !hasOutput(out, name)) {
         const maker = STEPS.find((s) => s.outputs.includes(name));
         throw new SoOError('pipeline', `${step.name} needs ${DATASETS[name].path} in ${out}, which is missing: run --from ${maker?.name ?? 'load'} first`);
       }
@@ -385,7 +413,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
   try {
     for (const [i, step] of plan.entries()) {
       const later = plan.slice(i + 1);
-      const inputs = gatherInputs(step, memory, out);
+      const inputs = await gatherInputs(step, memory, out, engine);
       const ctx: StepContext = {
         seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step),
         db: engine.get, cache: (namespace) => diskCache(out, namespace),
@@ -403,7 +431,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
           if (step.optionalOutputs?.includes(name)) continue;
           throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
         }
-        const { value, size } = persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)));
+        const { value, size } = await persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)), config.output.format, engine);
         memory.set(name, value);
         manifest.outputs[outputKey(name)] = size;
       }
@@ -446,7 +474,7 @@ export async function previewSteps(options: { out: string; config: Config; from:
         db: engine.get, progress: (label) => new Progress(label), warn: () => undefined,
         cache: (namespace) => diskCache(options.out, namespace, { readOnly: true }),
       };
-      const result = await step.run(gatherInputs(step, memory, options.out), options.config[step.name as SectionName], ctx);
+      const result = await step.run(await gatherInputs(step, memory, options.out, engine), options.config[step.name as SectionName], ctx);
       for (const name of step.outputs) {
         const def = DATASETS[name];
         memory.set(name, def.kind === 'table' ? normalizeTable(name, def, result[name] as ColumnTable) : result[name]!);
