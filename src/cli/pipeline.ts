@@ -12,7 +12,7 @@ import { OUTPUT_FORMATS, type TableFormat } from '../io/tables';
 const DEFAULT_DATA = 'data/pilot';
 const steps = STEPS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n');
 const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
-                            [--format csv|parquet|both] [--report-accounts ID,ID]
+                            [--format csv|parquet|both] [--mart DIR] [--report-accounts ID,ID]
 
 Runs the steps on a pilot data folder, in this order:
 ${steps}
@@ -26,6 +26,10 @@ ${steps}
                   of the steps before it in --out
   --until STEP    run only what STEP needs, up to STEP; outputs of later steps made
                   stale by this run are removed
+  --mart DIR      start from a mart computed elsewhere: DIR holds employee_mart,
+                  call_edges, window.json and the reference tables in the documented
+                  schema (docs/data-contract.md); runs --from network (or the --from
+                  given, after mart) into --out, without --data
   --format F      write the tables as csv (default), parquet, or both side by side
                   (config output.format); later steps read either
   --report-accounts ID,ID
@@ -37,7 +41,7 @@ ${steps}
 
 runMain(async () => {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, mart: { type: 'string' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -54,9 +58,10 @@ runMain(async () => {
     config.report = { ...config.report, customers };
   }
   const out = values.out ?? 'outputs';
-  const data = values.data ?? (values.from ? undefined : DEFAULT_DATA);
-  if (!values.data && !values.from) await ensureBuiltInPilot(DEFAULT_DATA);
+  const continues = values.from !== undefined || values.mart !== undefined;
+  const data = values.data ?? (continues ? undefined : DEFAULT_DATA);
+  if (!values.data && !continues) await ensureBuiltInPilot(DEFAULT_DATA);
   const started = Date.now();
-  await runPipeline({ data, out, config, from: values.from, until: values.until });
+  await runPipeline({ data, out, config, from: values.from, until: values.until, mart: values.mart });
   process.stderr.write(`[done] ${((Date.now() - started) / 1000).toFixed(1)}s; outputs in ${out}\n`);
 });

@@ -22,6 +22,7 @@ import { ruleFeatures } from '../features/rules';
 import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
 import { locate } from '../io/files';
 import { CONTRACT, type FileName } from '../io/contract';
+import { checkMartFolder, readMartFolder } from '../mart/folder';
 import type { FileCounts } from '../io/load';
 import { inputPath } from '../io/step';
 import { emptyOf, normalizeTable, readParquetTable, readTable, writeParquetTable, writeTable, writeText, type TableFormat } from '../io/tables';
@@ -40,6 +41,11 @@ export interface PipelineOptions {
   from?: string;
   /** Run only what this step needs, up to it. */
   until?: string;
+  /**
+   * A folder holding a mart computed elsewhere (src/mart/folder.ts, docs/data-contract.md): the run starts after
+   * the mart step, from `from` (default network), with the folder's tables as the mart step's outputs.
+   */
+  mart?: string;
   /** Run exactly these steps, in registry order (e.g. npm run measure: load and measure). */
   steps?: readonly string[];
   /** Progress lines; default stderr. Pass () => {} for silence. */
@@ -47,7 +53,7 @@ export interface PipelineOptions {
 }
 
 export interface StepRecord {
-  status: 'pending' | 'ran' | 'kept' | 'removed' | 'left out';
+  status: 'pending' | 'ran' | 'kept' | 'removed' | 'left out' | 'imported';
   seconds?: number;
   /** The step's config section as it ran. */
   config?: unknown;
@@ -57,6 +63,8 @@ export interface Manifest {
   completed: boolean;
   error?: string;
   data: string;
+  /** The folder a mart computed elsewhere came from (--mart), when the run started from one. */
+  mart?: string;
   from: string;
   until: string;
   seed: number;
@@ -247,8 +255,14 @@ function checkOutputFolder(out: string): void {
   }
 }
 
-/** Account ids of the pilot, for preflight checks: from the raw accounts file, or the accepted inputs of an earlier run. */
+/**
+ * Account ids of the pilot, for preflight checks: from the raw accounts file, or the accepted inputs of an earlier
+ * run, or the accounts table of a run that started from a mart computed elsewhere (it has no inputs).
+ */
 async function accountIds(db: Db, data: string, out: string, loads: boolean): Promise<Set<string>> {
+  if (!loads && !existsSync(inputPath(datasetPath(out, 'inputs'), 'accounts')) && hasOutput(out, 'accounts')) {
+    return new Set((await loadOutput(out, 'accounts', async () => db) as ColumnTable).array('account_id') as string[]);
+  }
   const source = loads
     ? (() => {
         const hit = locate(data, 'accounts');
@@ -301,30 +315,43 @@ interface Prepared {
   before?: Manifest;
   /** What each step's preflight returned. */
   plans: Map<StepDef, unknown>;
+  /** The tables of a mart computed elsewhere (--mart), read and checked, by data set. */
+  imported?: Tables;
 }
 
 /** Everything that can stop a run, checked before the output folder is touched. */
 async function prepare(options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Prepared> {
   const { config, out } = options;
   const files = runFiles(out);
-  const planned = planSteps(options.from, options.until, options.steps);
+  // From a mart computed elsewhere, every step after the mart runs: what the mart step feeds, less the mart itself.
+  const from = options.mart !== undefined ? 'mart' : options.from;
+  const planned = planSteps(from, options.until, options.steps).filter((s) => options.mart === undefined || s.name !== 'mart');
   checkFeatures(config);
   const loads = planned.some((s) => s.name === 'load');
+  let imported: Tables | undefined;
+  if (options.mart !== undefined) {
+    if (options.from !== undefined && options.from !== 'network') throw new SoOError('pipeline', `--mart starts the run at the first step after the mart: --from network (or no --from), not --from ${options.from}`);
+    if (!planned.length) throw new SoOError('pipeline', 'nothing to run after the mart');
+    if (options.data !== undefined) throw new SoOError('pipeline', '--mart replaces --data: the run reads the mart folder, not a pilot folder');
+    await checkMartFolder(await engine.get(), options.mart);
+    imported = (await readMartFolder(await engine.get(), options.mart)) as Tables;
+  }
 
   // The run continued, when it does not start from the raw files.
   let before: Manifest | undefined;
-  if (existsSync(files.manifest)) {
+  // A run from a mart computed elsewhere continues no earlier run: what the folder held before is replaced.
+  if (existsSync(files.manifest) && !imported) {
     try {
       before = JSON.parse(readFileSync(files.manifest, 'utf8')) as Manifest;
     } catch {
       before = undefined;
     }
   }
-  if (!loads && !before) throw new SoOError('pipeline', `no earlier run in ${out}: run without --from first`);
+  if (!loads && !before && !imported) throw new SoOError('pipeline', `no earlier run in ${out}: run without --from first`);
   if (!loads && options.data !== undefined && before && resolve(before.data) !== resolve(options.data)) {
     throw new SoOError('pipeline', `--data ${options.data} differs from ${before.data}, the data of the run in ${out} that --from continues: run without --from to analyse ${options.data}`);
   }
-  const data = loads ? options.data ?? '' : before!.data;
+  const data = loads ? options.data ?? '' : before?.data ?? '';
   if (loads && !data) throw new SoOError('pipeline', 'the load step needs --data');
   if (loads && !existsSync(data)) throw new SoOError('load', `pilot data folder ${data} does not exist`);
 
@@ -336,7 +363,7 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
   if (!plan.length) throw new SoOError('pipeline', 'nothing to run');
 
   // Inputs that no step of this run writes must exist from an earlier run.
-  const written = new Set(plan.flatMap((s) => s.outputs));
+  const written = new Set([...plan.flatMap((s) => s.outputs), ...Object.keys(imported ?? {})]);
   for (const step of plan) {
     for (const name of step.inputs) {
       if (!written.has(name) && !hasOutput(out, name)) {
@@ -352,10 +379,11 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
   const plans = new Map<StepDef, unknown>();
   for (const step of plan) {
     if (!step.preflight) continue;
-    plans.set(step, await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: async () => accountIds(await engine.get(), data, out, loads) }));
+    const ids = imported ? async () => new Set((imported!.accounts as ColumnTable).array('account_id') as string[]) : async () => accountIds(await engine.get(), data, out, loads);
+    plans.set(step, await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: ids }));
   }
   checkOutputFolder(out);
-  return { plan, leftOut, data, loads, before, plans };
+  return { plan, leftOut, data, loads, before, plans, imported };
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
@@ -371,19 +399,22 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
 }
 
 /** Runs the prepared plan: removes what it makes stale, runs each step, keeps run.json current. */
-async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
+async function execute({ plan, leftOut, data, loads, before, plans, imported }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
   const { config, out } = options;
   const files = runFiles(out);
   const manifest: Manifest = {
-    completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
-    inputs: loads ? [] : before?.inputs ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
+    completed: false, data, ...((options.mart ?? before?.mart) !== undefined ? { mart: options.mart ?? before?.mart } : {}),
+    from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
+    inputs: loads ? [] : (imported ? (imported.load_summary as FileCounts[] | undefined) : before?.inputs) ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
     removed_stale: [], warnings: [], timings_s: {}, versions: versions(),
   };
   const stale = staleSteps(plan);
+  // From a mart computed elsewhere, the load and mart outputs of whatever the folder held are replaced too.
+  const replaced = imported ? STEPS.filter((s) => s.name === 'load' || s.name === 'mart') : [];
   for (const step of STEPS) {
     const previous = before?.steps?.[step.name];
-    if (plan.includes(step)) manifest.steps[step.name] = { status: 'pending' };
-    else if (!stale.includes(step) && !leftOut.includes(step) && previous && ['ran', 'kept'].includes(previous.status)) {
+    if (plan.includes(step) || replaced.includes(step)) manifest.steps[step.name] = { status: 'pending' };
+    else if (!stale.includes(step) && !leftOut.includes(step) && previous && ['ran', 'kept', 'imported'].includes(previous.status)) {
       manifest.steps[step.name] = { ...previous, status: 'kept' };
       for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.outputs[outputKey(name)] = before.outputs[outputKey(name)];
       if (previous.config !== undefined && JSON.stringify(previous.config) !== JSON.stringify(config[step.name as SectionName])) {
@@ -391,7 +422,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
       }
     }
   }
-  for (const step of [...plan, ...stale]) removeOutputs(out, step);
+  for (const step of [...plan, ...stale, ...replaced]) removeOutputs(out, step);
   for (const step of stale) {
     manifest.steps[step.name] = { status: leftOut.includes(step) ? 'left out' : 'removed' };
     for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.removed_stale.push(outputKey(name));
@@ -411,6 +442,22 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
   const memory = new Map<DatasetName, Data>();
   const key = pseudonymKey(config.pseudonym_key);
   try {
+    if (imported) {
+      // The folder's tables are written where the mart step writes its own, so a later run --from reads them alike.
+      for (const step of replaced) {
+        const names = step.outputs.filter((n) => imported[n] !== undefined);
+        for (const name of names) {
+          const { value, size } = await persist(out, name, imported[name]!, true, config.output.format, engine);
+          memory.set(name, value);
+          manifest.outputs[outputKey(name)] = size;
+        }
+        manifest.steps[step.name] = names.length ? { status: 'imported' } : { status: 'left out' };
+      }
+      const mart = memory.get('mart') as ColumnTable;
+      manifest.observed_days = mart.numRows() ? Number(mart.get('observed_days', 0)) : 0;
+      save();
+      log(`[mart] imported from ${options.mart}: ${mart.numRows().toLocaleString('en')} lines, ${(memory.get('edges') as ColumnTable).numRows().toLocaleString('en')} call edges`);
+    }
     for (const [i, step] of plan.entries()) {
       const later = plan.slice(i + 1);
       const inputs = await gatherInputs(step, memory, out, engine);
