@@ -13,6 +13,7 @@ const DEFAULT_DATA = 'data/pilot';
 const steps = STEPS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n');
 const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
                             [--format csv|parquet|both] [--mart DIR] [--report-accounts ID,ID]
+       npm run pipeline -- --print-sql [--config FILE]
 
 Runs the steps on a pilot data folder, in this order:
 ${steps}
@@ -36,18 +37,25 @@ ${steps}
                   also write a report for each of these customers alone, in
                   report/customers/ID.html (config report.customers); with
                   --from report, from the models of the run in --out
+  --print-sql     print the mart step's SQL (the mart, the call edge list, the window and
+                  the reference tables a --mart folder holds), in the order it runs, and exit
   --help          this text
 `;
 
 runMain(async () => {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, mart: { type: 'string' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, mart: { type: 'string' }, 'print-sql': { type: 'boolean' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
     return;
   }
   const config = loadConfig(values.config);
+  if (values['print-sql']) {
+    const { martSql } = await import('../mart/sql.js');
+    process.stdout.write(await martSql(config.mart));
+    return;
+  }
   if (values.format !== undefined) {
     if (!OUTPUT_FORMATS.includes(values.format as TableFormat)) throw new SoOError('cli', `--format must be ${OUTPUT_FORMATS.join(', ')}, got ${values.format}`);
     config.output = { format: values.format as TableFormat };
