@@ -19,21 +19,23 @@ export interface MartFile {
   dataset: DatasetName;
   file: string;
   required: boolean;
+  /** The order the mart step gives its rows in: another engine's rows come in any order, and are sorted so. */
+  order?: string;
   /** What the steps do without it. */
   whenAbsent?: string;
 }
 
 /** The folder's files, named as in an output folder: a full run's `mart/` and `intermediate/` files, side by side. */
 export const MART_FOLDER: readonly MartFile[] = [
-  { dataset: 'mart', file: 'employee_mart', required: true },
-  { dataset: 'edges', file: 'call_edges', required: true },
+  { dataset: 'mart', file: 'employee_mart', required: true, order: 'account_id, line_id' },
+  { dataset: 'edges', file: 'call_edges', required: true, order: 'account_id, line_id, counterpart_line_id' },
   { dataset: 'window', file: 'window', required: true },
-  { dataset: 'accounts', file: 'accounts', required: true },
-  { dataset: 'products', file: 'products', required: true },
-  { dataset: 'holdings', file: 'active_holdings', required: true },
-  { dataset: 'holding_spells', file: 'holding_spells', required: true },
-  { dataset: 'contacts', file: 'contacts', required: false, whenAbsent: 'no decision maker is known: every account\'s stage is no_relationship' },
-  { dataset: 'responses', file: 'responses', required: false, whenAbsent: 'no response memory: no decline is remembered, stages come from contacts alone' },
+  { dataset: 'accounts', file: 'accounts', required: true, order: 'account_id' },
+  { dataset: 'products', file: 'products', required: true, order: 'product_id' },
+  { dataset: 'holdings', file: 'active_holdings', required: true, order: 'line_id, product_id, start_date' },
+  { dataset: 'holding_spells', file: 'holding_spells', required: true, order: 'line_id, product_id, start_date, end_date' },
+  { dataset: 'contacts', file: 'contacts', required: false, order: 'account_id, contact_id', whenAbsent: 'no decision maker is known: every account\'s stage is no_relationship' },
+  { dataset: 'responses', file: 'responses', required: false, order: 'date, account_id, response_id', whenAbsent: 'no response memory: no decline is remembered, stages come from contacts alone' },
   { dataset: 'load_summary', file: 'summary', required: false, whenAbsent: 'the report shows no input counts (rows read, quarantined)' },
 ];
 
@@ -144,10 +146,12 @@ export async function checkMartFolder(db: Db, dir: string): Promise<void> {
 }
 
 /** A table of the folder, typed as declared and checked as any table a run reads (keys, enums, empty values). */
-async function readFolderTable(db: Db, name: string, path: string, format: 'csv' | 'parquet', def: TableDataset): Promise<ColumnTable> {
+async function readFolderTable(db: Db, name: string, path: string, format: 'csv' | 'parquet', def: TableDataset, order: string): Promise<ColumnTable> {
   // Only the declared columns: the folder may carry more.
   const cols = def.columns.map((c) => (CASTS[c.type] ? `CAST(nullif(${ident(c.name)}, '') AS ${CASTS[c.type]!.sql}) AS ${ident(c.name)}` : `nullif(${ident(c.name)}, '') AS ${ident(c.name)}`));
-  const table = await queryTable(db, `SELECT ${cols.join(', ')} FROM ${textSource(path, format)}`);
+  // Sorted by the same engine as the mart step's own ORDER BY (bytewise text, empty values last): the same rows, the same order.
+  const by = order.split(', ').map(ident).join(', ');
+  const table = await queryTable(db, `SELECT * FROM (SELECT ${cols.join(', ')} FROM ${textSource(path, format)}) ORDER BY ${by}`);
   try {
     return normalizeTable(name, def, table.numRows() ? table : emptyOf(def));
   } catch (e) {
@@ -168,7 +172,7 @@ export async function readMartFolder(db: Db, dir: string): Promise<Partial<Recor
       continue;
     }
     const name = hit.path.slice(dir.length).replace(/^[\\/]/, '');
-    out[f.dataset] = hit.format === 'json' ? JSON.parse(readFileSync(hit.path, 'utf8')) : await readFolderTable(db, name, hit.path, hit.format, def as TableDataset);
+    out[f.dataset] = hit.format === 'json' ? JSON.parse(readFileSync(hit.path, 'utf8')) : await readFolderTable(db, name, hit.path, hit.format, def as TableDataset, f.order!);
   }
   return out;
 }

@@ -74,8 +74,8 @@ describe('a mart computed elsewhere', () => {
           if (f === 'window.json') copyFileSync(join(folder, f), join(parquet, f));
           continue;
         }
-        // DuckDB's own guess of each column's type, as an engine exporting Parquet would type it.
-        await run(db, `COPY (SELECT *, 'x' AS exported_by FROM read_csv_auto(${lit(join(folder, f))})) TO ${lit(join(parquet, f.replace(/\.csv$/, '.parquet')))} (FORMAT parquet)`);
+        // DuckDB's own guess of each column's type, as an engine exporting Parquet would type it, in no particular order.
+        await run(db, `COPY (SELECT *, 'x' AS exported_by FROM read_csv_auto(${lit(join(folder, f))}) ORDER BY md5(CAST(COLUMNS(*) AS VARCHAR)) ) TO ${lit(join(parquet, f.replace(/\.csv$/, '.parquet')))} (FORMAT parquet)`);
       }
     } finally {
       closeDb(db);
