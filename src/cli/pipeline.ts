@@ -5,14 +5,15 @@ import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
 import { STEPS } from '../pipeline/registry';
 import { BUILT_IN_PILOT_SEED, ensureBuiltInPilot } from '../generate/pilot';
-import { runMain } from './main';
+import { runMain, toInt } from './main';
 import { SoOError } from '../util/errors';
 import { OUTPUT_FORMATS, type TableFormat } from '../io/tables';
 
 const DEFAULT_DATA = 'data/pilot';
 const steps = STEPS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n');
 const USAGE = `Usage: npm run pipeline -- [--data DIR] [--out DIR] [--config FILE] [--from STEP] [--until STEP]
-                            [--format csv|parquet|both] [--mart DIR] [--report-accounts ID,ID]
+                            [--format csv|parquet|both] [--mart DIR] [--workers N]
+                            [--report-accounts ID,ID]
        npm run pipeline -- --print-sql [--config FILE]
 
 Runs the steps on a pilot data folder, in this order:
@@ -37,6 +38,8 @@ ${steps}
                   also write a report for each of these customers alone, in
                   report/customers/ID.html (config report.customers); with
                   --from report, from the models of the run in --out
+  --workers N     worker threads for the per-account work (config engine.workers;
+                  default 0: one per core); the outputs are the same for any N
   --print-sql     print the mart step's SQL (the mart, the call edge list, the window and
                   the reference tables a --mart folder holds), in the order it runs, and exit
   --help          this text
@@ -44,7 +47,7 @@ ${steps}
 
 runMain(async () => {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, mart: { type: 'string' }, 'print-sql': { type: 'boolean' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, mart: { type: 'string' }, 'print-sql': { type: 'boolean' }, workers: { type: 'string' }, 'report-accounts': { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -59,6 +62,11 @@ runMain(async () => {
   if (values.format !== undefined) {
     if (!OUTPUT_FORMATS.includes(values.format as TableFormat)) throw new SoOError('cli', `--format must be ${OUTPUT_FORMATS.join(', ')}, got ${values.format}`);
     config.output = { format: values.format as TableFormat };
+  }
+  if (values.workers !== undefined) {
+    const workers = toInt(values.workers, 'workers', 0);
+    if (workers < 0) throw new SoOError('cli', `--workers must be 0 (one per core) or more, got ${values.workers}`);
+    config.engine = { ...config.engine, workers };
   }
   const customers = values['report-accounts']?.split(',').map((id) => id.trim()).filter(Boolean);
   if (customers) {

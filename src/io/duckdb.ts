@@ -18,6 +18,8 @@ export interface EngineParams {
   threads: number;
   /** DuckDB memory ceiling; above it DuckDB spills to the output folder's .tmp. */
   memory_limit: string;
+  /** Worker threads for the per-account work (networks, report layouts); 0: one per core of the machine. */
+  workers: number;
 }
 
 export interface DbOptions {

@@ -16,6 +16,7 @@ import { createRng, deriveSeed } from '../util/rng';
 import { groupBy, groupIndices, quantile, round } from '../util/stats';
 import { buildCallGraph, type CallEdge } from './graph';
 import { assignRoles } from './roles';
+import { mapTasks } from '../util/workers';
 
 export interface LineNetwork {
   line_id: string;
@@ -129,37 +130,85 @@ export interface NetworkResult {
   ties: ColumnTable;
 }
 
-/** Step 2: the network table, one row per line of the mart, and the ties of the call graphs. */
-export function analyseNetworks(mart: ColumnTable, edges: ColumnTable, params: NetworkParams, seed: number, onAccount?: (done: number, total: number) => void): NetworkResult {
+/** One account's share of the work: its lines (sorted), its edges, and what the mart says of each line's outside calls. */
+export interface AccountTask {
+  account_id: string;
+  line_ids: string[];
+  edges: CallEdge[];
+  /** Per line of line_ids: share of calls and SMS with the outside, and distinct outside counterparts. */
+  external_share: number[];
+  external_reach: number[];
+}
+
+/** What every account's task shares. */
+export interface NetworkShared {
+  params: NetworkParams;
+  seed: number;
+}
+
+export interface AccountNetwork {
+  rows: LineNetwork[];
+  ties: Record<string, unknown>[];
+}
+
+/**
+ * Below this many call edges in all, the networks are analysed in process: starting worker threads (about 0.15 s
+ * each here) costs more than it saves (docs/scaling.md, "Per-account work on worker threads").
+ */
+export const WORKERS_FROM_EDGES = 20_000;
+
+/** The tasks of a run, one per account, in the order of the accounts' first line in the mart. */
+export function accountTasks(mart: ColumnTable, edges: ColumnTable): AccountTask[] {
   const lineIds = mart.array('line_id') as string[];
   const accounts = mart.array('account_id') as string[];
   const internal = mart.array('internal_share') as number[];
   const reach = mart.array('distinct_external_counterparts') as number[];
-  const comms = (mart.array('voice_count') as number[]).map((v, i) => v + (mart.array('sms_count') as number[])[i]);
+  const sms = mart.array('sms_count') as number[];
+  const comms = (mart.array('voice_count') as number[]).map((v, i) => v + sms[i]);
   const edgesByAccount = groupBy(edges.objects() as unknown as CallEdge[], (e) => e.account_id);
-  const externalShare = new Map<string, number>();
-  const externalReach = new Map<string, number>();
-  lineIds.forEach((id, i) => {
-    // A line with no calls or SMS talks to no one outside either.
-    externalShare.set(id, comms[i] > 0 ? 1 - internal[i] : 0);
-    externalReach.set(id, reach[i]);
+  return [...groupIndices(accounts)].map(([accountId, idx]) => {
+    const order = [...idx].sort((a, b) => (lineIds[a] < lineIds[b] ? -1 : lineIds[a] > lineIds[b] ? 1 : 0));
+    return {
+      account_id: accountId,
+      line_ids: order.map((i) => lineIds[i]),
+      edges: edgesByAccount.get(accountId) ?? [],
+      // A line with no calls or SMS talks to no one outside either.
+      external_share: order.map((i) => (comms[i] > 0 ? 1 - internal[i] : 0)),
+      external_reach: order.map((i) => reach[i]),
+    };
   });
-  const groups = groupIndices(accounts);
-  const rows: LineNetwork[] = [];
+}
+
+/** Step 2 for one account: its lines' metrics and roles, and its ties (the job a worker runs). */
+export function analyseAccountTask(task: AccountTask, { params, seed }: NetworkShared): AccountNetwork {
+  const graph = buildCallGraph(task.line_ids, task.edges, { smsWeight: params.sms_weight });
+  const share = new Map(task.line_ids.map((id, i) => [id, task.external_share[i]]));
+  const reach = new Map(task.line_ids.map((id, i) => [id, task.external_reach[i]]));
+  const rows = analyseAccount(graph, task.account_id, share, reach, params, seed);
   const ties: Record<string, unknown>[] = [];
-  let done = 0;
-  for (const [accountId, idx] of groups) {
-    const ids = idx.map((i) => lineIds[i]).sort();
-    const graph = buildCallGraph(ids, edgesByAccount.get(accountId) ?? [], { smsWeight: params.sms_weight });
-    rows.push(...analyseAccount(graph, accountId, externalShare, externalReach, params, seed));
-    graph.forEachEdge((_e, attr, s, t) => {
-      const [a, b] = s < t ? [s, t] : [t, s];
-      ties.push({ account_id: accountId, line_id: a, other_line_id: b, calls: attr.calls, minutes: round(attr.minutes as number), sms: attr.sms, weight: round(attr.weight as number) });
-    });
-    onAccount?.(++done, groups.size);
-  }
-  const byId = new Map(rows.map((r) => [r.line_id, r]));
-  const ordered = lineIds.map((id) => byId.get(id)!);
+  graph.forEachEdge((_e, attr, s, t) => {
+    const [a, b] = s < t ? [s, t] : [t, s];
+    ties.push({ account_id: task.account_id, line_id: a, other_line_id: b, calls: attr.calls, minutes: round(attr.minutes as number), sms: attr.sms, weight: round(attr.weight as number) });
+  });
+  return { rows, ties };
+}
+
+export interface NetworkOptions {
+  /** Worker threads for the accounts (engine.workers resolved); 1 or a small pilot: in process. */
+  workers?: number;
+  onAccount?: (done: number, total: number) => void;
+}
+
+/** Step 2: the network table, one row per line of the mart, and the ties of the call graphs. */
+export async function analyseNetworks(mart: ColumnTable, edges: ColumnTable, params: NetworkParams, seed: number, options: NetworkOptions = {}): Promise<NetworkResult> {
+  const tasks = accountTasks(mart, edges);
+  const workers = edges.numRows() < WORKERS_FROM_EDGES ? 1 : options.workers ?? 1;
+  // Betweenness, the costliest metric, grows with lines x ties.
+  const cost = (t: unknown) => (t as AccountTask).line_ids.length * ((t as AccountTask).edges.length + 1);
+  const results = await mapTasks({ module: 'network/network.js', fn: 'analyseAccountTask' }, analyseAccountTask, tasks, { params, seed }, { workers, onDone: options.onAccount, cost });
+  const byId = new Map(results.flatMap((r) => r.rows).map((r) => [r.line_id, r]));
+  const ordered = (mart.array('line_id') as string[]).map((id) => byId.get(id)!);
+  const ties = results.flatMap((r) => r.ties);
   ties.sort((x, y) => (x.line_id as string) < (y.line_id as string) ? -1 : x.line_id === y.line_id ? ((x.other_line_id as string) < (y.other_line_id as string) ? -1 : 1) : 1);
   const network = aq.from(ordered.map((r) => ({
     ...r,
