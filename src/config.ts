@@ -47,7 +47,7 @@ export interface Config {
 
 export type SectionName = Exclude<keyof Config, 'seed' | 'pseudonym_key'>;
 
-export const ENGINE_DEFAULTS: EngineParams = { threads: 2, memory_limit: '1.5GB', workers: 0 };
+export const ENGINE_DEFAULTS: EngineParams = { threads: 2, memory_limit: '1.5GB', workers: 0, workers_min_lines: 5000 };
 
 export const DEFAULT_PSEUDONYM_KEY = 'change-me-per-engagement';
 
@@ -165,6 +165,7 @@ export function validateConfig(config: Config): Config {
   if (!Number.isInteger(config.seed)) throw new SoOError('config', 'seed must be an integer');
   check('engine')(Number.isInteger(config.engine.threads) && config.engine.threads >= 1, 'threads', 'must be an integer >= 1');
   check('engine')(Number.isInteger(config.engine.workers) && config.engine.workers >= 0, 'workers', 'must be an integer >= 0 (0: one per core)');
+  check('engine')(Number.isInteger(config.engine.workers_min_lines) && config.engine.workers_min_lines >= 0, 'workers_min_lines', 'must be an integer >= 0');
   check('output')(OUTPUT_FORMATS.includes(config.output.format), 'format', `must be ${OUTPUT_FORMATS.join(', ').replace(/, (\w+)$/, ' or $1')}, got ${config.output.format}`);
   for (const step of STEPS as StepDef[]) step.validate?.(config[step.name as SectionName], check(step.name));
   return config;

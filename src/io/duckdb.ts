@@ -20,6 +20,8 @@ export interface EngineParams {
   memory_limit: string;
   /** Worker threads for the per-account work (networks, report layouts); 0: one per core of the machine. */
   workers: number;
+  /** Per-account work covering fewer lines than this runs in the main thread: starting workers would cost more. */
+  workers_min_lines: number;
 }
 
 export interface DbOptions {

@@ -39,7 +39,7 @@ export async function martSql(params: MartParams): Promise<string> {
     }
     db.onStatement = (sql) => statements.push(sql);
     const ctx = {
-      seed: 0, data: '', out: dir, db: async () => db, log: () => undefined, warn: () => undefined, pseudonymKey: '',
+      seed: 0, data: '', out: dir, db: async () => db, workers: () => 1, log: () => undefined, warn: () => undefined, pseudonymKey: '',
       progress: () => ({ percent: () => undefined, update: () => undefined, clear: () => undefined }), cache: () => NO_CACHE,
     } as unknown as StepContext;
     await martStep.run({ inputs: dir }, params, ctx);

@@ -178,12 +178,6 @@ function edgeColumns(lineIds: readonly string[], edges: readonly CallEdge[]): Ed
   };
 }
 
-/**
- * Below this many call edges in all, the networks are analysed in process: starting worker threads (about 0.15 s
- * each here) costs more than it saves (docs/scaling.md, "Per-account work on worker threads").
- */
-export const WORKERS_FROM_EDGES = 20_000;
-
 /** The tasks of a run, one per account, in the order of the accounts' first line in the mart. */
 export function accountTasks(mart: ColumnTable, edges: ColumnTable): AccountTask[] {
   const lineIds = mart.array('line_id') as string[];
@@ -235,7 +229,7 @@ export function analyseAccountTask(task: AccountTask, { params, seed }: NetworkS
 }
 
 export interface NetworkOptions {
-  /** Worker threads for the accounts (engine.workers resolved); 1 or a small pilot: in process. */
+  /** Worker threads for the accounts (StepContext.workers); 1: in the main thread. */
   workers?: number;
   onAccount?: (done: number, total: number) => void;
 }
@@ -243,7 +237,7 @@ export interface NetworkOptions {
 /** Step 2: the network table, one row per line of the mart, and the ties of the call graphs. */
 export async function analyseNetworks(mart: ColumnTable, edges: ColumnTable, params: NetworkParams, seed: number, options: NetworkOptions = {}): Promise<NetworkResult> {
   const tasks = accountTasks(mart, edges);
-  const workers = edges.numRows() < WORKERS_FROM_EDGES ? 1 : options.workers ?? 1;
+  const workers = options.workers ?? 1;
   // Betweenness, the costliest metric, grows with lines x ties.
   const cost = (t: unknown) => (t as AccountTask).line_ids.length * ((t as AccountTask).edges.from.length + 1);
   const results = await mapTasks({ module: 'network/network.js', fn: 'analyseAccountTask' }, analyseAccountTask, tasks, { params, seed }, { workers, onDone: options.onAccount, cost });

@@ -9,12 +9,6 @@ import { layoutLines, layoutTask, type LayoutLine, type LayoutTask } from './lay
 import type { CallTie } from './graph';
 import { mapTasks } from '../util/workers';
 
-/**
- * Below this many lines to lay out in all, layouts run in process: starting worker threads (about 0.15 s each here)
- * costs more than it saves (docs/scaling.md, "Per-account work on worker threads").
- */
-export const LAYOUT_WORKERS_FROM_LINES = 1_000;
-
 /** What one account's call graph chart is drawn from: its cache key and the layout's task. */
 function callGraphTask(view: ReportView, id: string): LayoutTask {
   const lines = view.byAccount.get(id)!.map((r) => ({ line_id: r.line_id, pagerank: r.pagerank, community: r.community, role: r.role })) as LayoutLine[];
@@ -25,12 +19,12 @@ export const section: ReportSection = {
   needs: ['network', 'ties'],
   portfolio: (view) => figure(view.chart('role-mix', roleMixChart, view.featuredTable('network') as ColumnTable, { accountNames: view.names, title: 'Network roles per account', width: 640 }),
     'Hubs are central, bridges join groups, connectors reach outside the company.'),
-  async prefetch(view, workers) {
+  async prefetch(view, workersFor) {
     const tasks = view.featured.map((id) => callGraphTask(view, id))
       .filter((t) => !view.hasChart('call-graph', t.lines, t.ties, t.account, t.seed, t.maxLinks));
     const lines = tasks.reduce((n, t) => n + t.lines.length, 0);
     const layouts = await mapTasks({ module: 'network/layout.js', fn: 'layoutTask' }, layoutTask, tasks, undefined, {
-      workers: lines < LAYOUT_WORKERS_FROM_LINES ? 1 : workers, cost: (t) => (t as LayoutTask).lines.length * ((t as LayoutTask).ties.length + 1),
+      workers: workersFor(lines), cost: (t) => (t as LayoutTask).lines.length * ((t as LayoutTask).ties.length + 1),
     });
     tasks.forEach((t, i) => view.layouts.set(t.account, layouts[i]));
   },

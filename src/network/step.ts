@@ -33,7 +33,7 @@ export const networkStep: StepDef<NetworkParams> = {
   },
   async run(inputs, p, ctx) {
     const bar = ctx.progress('network');
-    const result = await analyseNetworks(inputs.mart as ColumnTable, inputs.edges as ColumnTable, p, ctx.seed, { workers: ctx.workers, onAccount: (d, t) => bar.update(d, t, 'accounts') });
+    const result = await analyseNetworks(inputs.mart as ColumnTable, inputs.edges as ColumnTable, p, ctx.seed, { workers: ctx.workers((inputs.mart as ColumnTable).numRows()), onAccount: (d, t) => bar.update(d, t, 'accounts') });
     bar.clear();
     return { ...result };
   },

@@ -28,7 +28,7 @@ import { inputPath } from '../io/step';
 import { emptyOf, normalizeTable, readParquetTable, readTable, writeParquetTable, writeTable, writeText, type TableFormat } from '../io/tables';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
-import { workerCount } from '../util/workers';
+import { workersFor } from '../util/workers';
 import { pseudonymKey } from '../report/privacy';
 import { STEPS, stepByName } from './registry';
 import type { Data, StepContext, StepDef, Tables } from './step';
@@ -463,7 +463,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
       const later = plan.slice(i + 1);
       const inputs = await gatherInputs(step, memory, out, engine);
       const ctx: StepContext = {
-        seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step), workers: workerCount(config.engine.workers),
+        seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step), workers: (lines) => workersFor(config.engine, lines),
         db: engine.get, cache: (namespace) => diskCache(out, namespace),
         progress: (label) => new Progress(label),
         warn: (message) => {
@@ -519,7 +519,7 @@ export async function previewSteps(options: { out: string; config: Config; from:
     for (const step of plan) {
       const ctx: StepContext = {
         seed: options.config.seed, data: '', out: options.out, log: () => undefined, pseudonymKey: pseudonymKey(options.config.pseudonym_key),
-        workers: workerCount(options.config.engine.workers),
+        workers: (lines) => workersFor(options.config.engine, lines),
         db: engine.get, progress: (label) => new Progress(label), warn: () => undefined,
         cache: (namespace) => diskCache(options.out, namespace, { readOnly: true }),
       };

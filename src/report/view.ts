@@ -192,6 +192,6 @@ export interface ReportSection {
   appendix?(view: ReportView): string;
   /** What came in and what was set aside: the portfolio report's alone (a customer's report shows no portfolio-wide counts). */
   inputs?(view: ReportView): string;
-  /** Computes the costly per-account parts of its account blocks ahead, across `workers` threads, into the view. */
-  prefetch?(view: ReportView, workers: number): Promise<void>;
+  /** Computes the costly per-account parts of its account blocks ahead, across worker threads (workersFor(lines)), into the view. */
+  prefetch?(view: ReportView, workersFor: (lines: number) => number): Promise<void>;
 }

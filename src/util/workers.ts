@@ -6,8 +6,9 @@
  * derives from the config seed and the account id (util/rng.ts deriveSeed), never from the worker.
  *
  * Workers run the compiled modules of dist/ (also under the test runner, which runs src/: `npm test` builds
- * first). Starting a worker and loading its modules costs about 0.1-0.2 s on this machine, so callers run small
- * inputs in process (`inProcessBelow`): the same function, the same order, the same bytes.
+ * first). Starting workers and loading their modules costs about 0.3-0.7 s on this machine, so per-account work
+ * over fewer lines than engine.workers_min_lines runs in the main thread (workersFor): the same function, the
+ * same order, the same bytes.
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,9 +29,13 @@ export interface WorkerOptions {
   cost?: (task: unknown) => number;
 }
 
-/** The config's engine.workers resolved: 0 means one per core the machine offers. */
-export function workerCount(configured: number): number {
-  return configured > 0 ? configured : availableParallelism();
+/**
+ * Worker threads for per-account work over `lines` lines, from the config's engine section: `workers` (0 means one
+ * per core the machine offers), or 1, the main thread, below `workers_min_lines`.
+ */
+export function workersFor(engine: { workers: number; workers_min_lines: number }, lines: number): number {
+  if (lines < engine.workers_min_lines) return 1;
+  return engine.workers > 0 ? engine.workers : availableParallelism();
 }
 
 /** Where the compiled module of a job lives: dist/ beside src/, whichever of the two this file runs from. */
