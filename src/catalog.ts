@@ -203,6 +203,17 @@ export function datasetPath(out: string, name: DatasetName): string {
   return join(out, DATASETS[name].path);
 }
 
+/** A table's files: its CSV (the catalog's path) and its Parquet twin (the same name, `.parquet`), per output.format. */
+export function tableFiles(out: string, name: DatasetName): { csv: string; parquet: string } {
+  const csv = datasetPath(out, name);
+  return { csv, parquet: csv.replace(/\.csv$/, '.parquet') };
+}
+
+/** Every file a data set may occupy in an output folder (a table: both formats). */
+export function datasetFiles(out: string, name: DatasetName): string[] {
+  return DATASETS[name].kind === 'table' ? Object.values(tableFiles(out, name)) : [datasetPath(out, name)];
+}
+
 /** Files of a run that are not data sets of a step. */
 export function runFiles(out: string) {
   return {

@@ -10,6 +10,7 @@ import { SoOError } from './util/errors';
 import { STEPS } from './pipeline/registry';
 import type { StepDef } from './pipeline/step';
 import type { EngineParams } from './io/duckdb';
+import { OUTPUT_DEFAULTS, OUTPUT_FORMATS, type OutputParams } from './io/tables';
 import type { LoadParams } from './io/step';
 import type { MartParams } from './mart/step';
 import type { NetworkParams } from './network/step';
@@ -28,6 +29,8 @@ export interface Config {
   pseudonym_key: string;
   /** DuckDB, shared by the steps that run SQL. */
   engine: EngineParams;
+  /** How tables are written: CSV, Parquet or both. */
+  output: OutputParams;
   load: LoadParams;
   mart: MartParams;
   network: NetworkParams;
@@ -44,7 +47,7 @@ export interface Config {
 
 export type SectionName = Exclude<keyof Config, 'seed' | 'pseudonym_key'>;
 
-export const ENGINE_DEFAULTS: EngineParams = { threads: 2, memory_limit: '1.5GB' };
+export const ENGINE_DEFAULTS: EngineParams = { threads: 2, memory_limit: '1.5GB', workers: 0, workers_min_lines: 5000 };
 
 export const DEFAULT_PSEUDONYM_KEY = 'change-me-per-engagement';
 
@@ -53,7 +56,7 @@ function stepDefaults(): Record<string, unknown> {
 }
 
 export function defaults(): Config {
-  return structuredClone({ seed: 42, pseudonym_key: DEFAULT_PSEUDONYM_KEY, engine: ENGINE_DEFAULTS, ...stepDefaults() }) as Config;
+  return structuredClone({ seed: 42, pseudonym_key: DEFAULT_PSEUDONYM_KEY, engine: ENGINE_DEFAULTS, output: OUTPUT_DEFAULTS, ...stepDefaults() }) as Config;
 }
 
 /** Paths (from the root, `*` for any key) of maps whose keys the user chooses. */
@@ -161,6 +164,9 @@ export function validateConfig(config: Config): Config {
   };
   if (!Number.isInteger(config.seed)) throw new SoOError('config', 'seed must be an integer');
   check('engine')(Number.isInteger(config.engine.threads) && config.engine.threads >= 1, 'threads', 'must be an integer >= 1');
+  check('engine')(Number.isInteger(config.engine.workers) && config.engine.workers >= 0, 'workers', 'must be an integer >= 0 (0: one per core)');
+  check('engine')(Number.isInteger(config.engine.workers_min_lines) && config.engine.workers_min_lines >= 0, 'workers_min_lines', 'must be an integer >= 0');
+  check('output')(OUTPUT_FORMATS.includes(config.output.format), 'format', `must be ${OUTPUT_FORMATS.join(', ').replace(/, (\w+)$/, ' or $1')}, got ${config.output.format}`);
   for (const step of STEPS as StepDef[]) step.validate?.(config[step.name as SectionName], check(step.name));
   return config;
 }

@@ -9,6 +9,8 @@ import type { ColumnTable } from 'arquero';
 export interface Db {
   instance: DuckDBInstance;
   conn: DuckDBConnection;
+  /** Hears every statement sent (run, queryRows, queryTable): how --print-sql shows the SQL a step runs. */
+  onStatement?: (sql: string) => void;
 }
 
 /** The config's `engine` section. */
@@ -16,6 +18,10 @@ export interface EngineParams {
   threads: number;
   /** DuckDB memory ceiling; above it DuckDB spills to the output folder's .tmp. */
   memory_limit: string;
+  /** Worker threads for the per-account work (networks, report layouts); 0: one per core of the machine. */
+  workers: number;
+  /** Per-account work covering fewer lines than this runs in the main thread: starting workers would cost more. */
+  workers_min_lines: number;
 }
 
 export interface DbOptions {
@@ -48,6 +54,7 @@ export function closeDb(db: Db): void {
 
 /** Runs a statement; `onProgress` hears DuckDB's estimate of the share done (0-100) while it runs. */
 export async function run(db: Db, sql: string, onProgress?: (percent: number) => void): Promise<void> {
+  db.onStatement?.(sql);
   const started = process.env.SOO_DEBUG_SQL ? Date.now() : 0;
   const timer = onProgress && setInterval(() => {
     const { percentage } = db.conn.progress;
@@ -63,6 +70,7 @@ export async function run(db: Db, sql: string, onProgress?: (percent: number) =>
 
 /** Rows as plain objects; BIGINT and DECIMAL come back as JS numbers. */
 export async function queryRows<T = Record<string, unknown>>(db: Db, sql: string): Promise<T[]> {
+  db.onStatement?.(sql);
   const reader = await db.conn.runAndReadAll(sql);
   return reader.getRowObjectsJS().map((row) => normaliseRow(row)) as T[];
 }
@@ -75,6 +83,7 @@ export async function queryValue<T = unknown>(db: Db, sql: string): Promise<T> {
 
 /** A query's result as an arquero table (for line-level results only). */
 export async function queryTable(db: Db, sql: string): Promise<ColumnTable> {
+  db.onStatement?.(sql);
   const reader = await db.conn.runAndReadAll(sql);
   const columns = reader.getColumnsObjectJS();
   const out: Record<string, unknown[]> = {};

@@ -1,8 +1,11 @@
 /**
- * Catalog tables in and out of CSV, checked against their declared columns on the way out and on the way
- * back (dbt's schema tests: keys unique and not null, enums within their values, numbers finite, ISO dates).
- * Writes are atomic (temporary name, then rename) so a failed or killed run never leaves a half-written
- * table that looks complete. Numbers are rounded to 8 decimals so tables are stable to the byte.
+ * Catalog tables in and out of CSV or Parquet, checked against their declared columns on the way out and on
+ * the way back (dbt's schema tests: keys unique and not null, enums within their values, numbers finite, ISO
+ * dates). Writes are atomic (temporary name, then rename) so a failed or killed run never leaves a
+ * half-written table that looks complete. Numbers are rounded to 8 decimals so tables are stable to the byte.
+ *
+ * A Parquet table is made by DuckDB from the CSV text itself, typed as the catalog declares: it holds exactly
+ * the values a reader of the CSV gets, so a later step reads the same table from either file.
  */
 import { rmSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -12,6 +15,19 @@ import type { ColumnDef, TableDataset } from '../catalog';
 import { round } from '../util/stats';
 import { SoOError } from '../util/errors';
 import { NO_CACHE, type Cache } from '../pipeline/cache';
+import { lit, queryTable, run, type Db } from './duckdb';
+
+/** The config's `output` section: how the run writes its tables. */
+export interface OutputParams {
+  /** csv (default), parquet, or both side by side (`<name>.csv` and `<name>.parquet`). */
+  format: TableFormat;
+}
+
+export type TableFormat = 'csv' | 'parquet' | 'both';
+
+export const OUTPUT_FORMATS: readonly TableFormat[] = ['csv', 'parquet', 'both'];
+
+export const OUTPUT_DEFAULTS: OutputParams = { format: 'csv' };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -158,4 +174,31 @@ export function readTable(path: string, name: string, def: TableDataset, cache: 
 /** Reads any CSV the workspace wrote whose columns are not in the catalog (quarantine files), all as text but numbers. */
 export function readPlainCsv(path: string): ColumnTable {
   return aq.fromCSV(readFileSync(path, 'utf8'));
+}
+
+/** DuckDB's type for a catalog column; further columns of an open table are numbers. */
+const SQL_TYPES: Record<ColumnDef['type'], string> = {
+  text: 'VARCHAR', enum: 'VARCHAR', date: 'DATE', integer: 'BIGINT', number: 'DOUBLE', boolean: 'BOOLEAN',
+};
+
+/**
+ * Writes a table as Parquet from its CSV file (as writeTable wrote it, checked), typed as the catalog declares:
+ * DuckDB parses the same text a CSV reader does, so the Parquet file holds the values the CSV gives.
+ */
+export async function writeParquetTable(db: Db, path: string, def: TableDataset, csvPath: string): Promise<void> {
+  const text = readFileSync(csvPath, 'utf8');
+  const header = text.slice(0, text.indexOf('\n')).split(',');
+  const types = new Map(def.columns.map((c) => [c.name, SQL_TYPES[c.type]]));
+  const columns = header.map((c) => `${lit(c)}: ${lit(types.get(c) ?? 'DOUBLE')}`).join(', ');
+  mkdirSync(dirname(path), { recursive: true });
+  // Read by one thread, in file order: the rows and row groups, and so the bytes, are the same on every run.
+  await run(db, `COPY (SELECT * FROM read_csv(${lit(csvPath)}, header = true, auto_detect = false, columns = {${columns}},
+    delim = ',', quote = '"', escape = '"', parallel = false)) TO ${lit(path + '.tmp')} (FORMAT parquet, COMPRESSION snappy)`);
+  renameSync(path + '.tmp', path);
+}
+
+/** Reads and checks a catalog table written as Parquet: the same values a read of its CSV gives. */
+export async function readParquetTable(db: Db, path: string, name: string, def: TableDataset): Promise<ColumnTable> {
+  if (!existsSync(path)) throw new SoOError('catalog', `${name} (${path}) is missing: run the step that writes it first`);
+  return normalizeTable(name, def, await queryTable(db, `SELECT * FROM read_parquet(${lit(path)})`));
 }

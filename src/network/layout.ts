@@ -64,6 +64,20 @@ export function layoutLines(lines: readonly LayoutLine[], ties: readonly CallTie
   return { nodes, links };
 }
 
+/** One account's layout as a worker's task: layoutLines's arguments. */
+export interface LayoutTask {
+  lines: LayoutLine[];
+  ties: CallTie[];
+  account: string;
+  seed: number;
+  maxLinks: number;
+}
+
+/** layoutLines for a worker thread (util/workers.ts). */
+export function layoutTask(t: LayoutTask): AccountLayout {
+  return layoutLines(t.lines, t.ties, t.account, t.seed, { maxLinks: t.maxLinks });
+}
+
 /** Lays out one account from the network table and the call ties (for notebooks: one account at a time). */
 export function layoutAccount(network: ColumnTable, ties: ColumnTable, accountId: string, seed: number, options: LayoutOptions = {}): AccountLayout {
   const mine = (t: ColumnTable) => t.params({ accountId }).filter((d: { account_id: string }, $: { accountId: string }) => d.account_id === $.accountId).objects();

@@ -16,6 +16,7 @@ import { createRng, deriveSeed } from '../util/rng';
 import { groupBy, groupIndices, quantile, round } from '../util/stats';
 import { buildCallGraph, type CallEdge } from './graph';
 import { assignRoles } from './roles';
+import { mapTasks } from '../util/workers';
 
 export interface LineNetwork {
   line_id: string;
@@ -129,37 +130,123 @@ export interface NetworkResult {
   ties: ColumnTable;
 }
 
-/** Step 2: the network table, one row per line of the mart, and the ties of the call graphs. */
-export function analyseNetworks(mart: ColumnTable, edges: ColumnTable, params: NetworkParams, seed: number, onAccount?: (done: number, total: number) => void): NetworkResult {
+/**
+ * One account's share of the work: its lines (sorted), its edges, and what the mart says of each line's outside
+ * calls. Edges are columns of numbers, their ends positions in line_ids: a worker receives them as a copy of a few
+ * typed arrays, not as thousands of objects to clone.
+ */
+export interface AccountTask {
+  account_id: string;
+  line_ids: string[];
+  edges: EdgeColumns;
+  /** Per line of line_ids: share of calls and SMS with the outside, and distinct outside counterparts. */
+  external_share: number[];
+  external_reach: number[];
+}
+
+/** What every account's task shares. */
+export interface NetworkShared {
+  params: NetworkParams;
+  seed: number;
+}
+
+/** Edges (or ties) between lines of one account, as columns: `from` and `to` are positions in its line_ids. */
+export interface EdgeColumns {
+  from: Int32Array;
+  to: Int32Array;
+  calls: Float64Array;
+  minutes: Float64Array;
+  sms: Float64Array;
+}
+
+export interface AccountNetwork {
+  rows: LineNetwork[];
+  /** The call graph's ties, from < to by line id, with their weight. */
+  ties: EdgeColumns & { weight: Float64Array };
+}
+
+/** An account's edges between its own lines, in their order, as columns (the others join no node of its graph). */
+function edgeColumns(lineIds: readonly string[], edges: readonly CallEdge[]): EdgeColumns {
+  const at = new Map(lineIds.map((id, i) => [id, i]));
+  const kept = edges.filter((e) => at.has(e.line_id) && at.has(e.counterpart_line_id));
+  return {
+    from: Int32Array.from(kept, (e) => at.get(e.line_id)!),
+    to: Int32Array.from(kept, (e) => at.get(e.counterpart_line_id)!),
+    calls: Float64Array.from(kept, (e) => e.calls),
+    minutes: Float64Array.from(kept, (e) => e.minutes),
+    sms: Float64Array.from(kept, (e) => e.sms),
+  };
+}
+
+/** The tasks of a run, one per account, in the order of the accounts' first line in the mart. */
+export function accountTasks(mart: ColumnTable, edges: ColumnTable): AccountTask[] {
   const lineIds = mart.array('line_id') as string[];
   const accounts = mart.array('account_id') as string[];
   const internal = mart.array('internal_share') as number[];
   const reach = mart.array('distinct_external_counterparts') as number[];
-  const comms = (mart.array('voice_count') as number[]).map((v, i) => v + (mart.array('sms_count') as number[])[i]);
+  const sms = mart.array('sms_count') as number[];
+  const comms = (mart.array('voice_count') as number[]).map((v, i) => v + sms[i]);
   const edgesByAccount = groupBy(edges.objects() as unknown as CallEdge[], (e) => e.account_id);
-  const externalShare = new Map<string, number>();
-  const externalReach = new Map<string, number>();
-  lineIds.forEach((id, i) => {
-    // A line with no calls or SMS talks to no one outside either.
-    externalShare.set(id, comms[i] > 0 ? 1 - internal[i] : 0);
-    externalReach.set(id, reach[i]);
+  return [...groupIndices(accounts)].map(([accountId, idx]) => {
+    const order = [...idx].sort((a, b) => (lineIds[a] < lineIds[b] ? -1 : lineIds[a] > lineIds[b] ? 1 : 0));
+    const ids = order.map((i) => lineIds[i]);
+    return {
+      account_id: accountId,
+      line_ids: ids,
+      edges: edgeColumns(ids, edgesByAccount.get(accountId) ?? []),
+      // A line with no calls or SMS talks to no one outside either.
+      external_share: order.map((i) => (comms[i] > 0 ? 1 - internal[i] : 0)),
+      external_reach: order.map((i) => reach[i]),
+    };
   });
-  const groups = groupIndices(accounts);
-  const rows: LineNetwork[] = [];
-  const ties: Record<string, unknown>[] = [];
-  let done = 0;
-  for (const [accountId, idx] of groups) {
-    const ids = idx.map((i) => lineIds[i]).sort();
-    const graph = buildCallGraph(ids, edgesByAccount.get(accountId) ?? [], { smsWeight: params.sms_weight });
-    rows.push(...analyseAccount(graph, accountId, externalShare, externalReach, params, seed));
-    graph.forEachEdge((_e, attr, s, t) => {
-      const [a, b] = s < t ? [s, t] : [t, s];
-      ties.push({ account_id: accountId, line_id: a, other_line_id: b, calls: attr.calls, minutes: round(attr.minutes as number), sms: attr.sms, weight: round(attr.weight as number) });
-    });
-    onAccount?.(++done, groups.size);
-  }
-  const byId = new Map(rows.map((r) => [r.line_id, r]));
-  const ordered = lineIds.map((id) => byId.get(id)!);
+}
+
+/** Step 2 for one account: its lines' metrics and roles, and its ties (the job a worker runs). */
+export function analyseAccountTask(task: AccountTask, { params, seed }: NetworkShared): AccountNetwork {
+  const ids = task.line_ids;
+  const e = task.edges;
+  const edges: CallEdge[] = Array.from(e.from, (f, k) => ({
+    account_id: task.account_id, line_id: ids[f], counterpart_line_id: ids[e.to[k]], calls: e.calls[k], minutes: e.minutes[k], sms: e.sms[k],
+  }));
+  const graph = buildCallGraph(ids, edges, { smsWeight: params.sms_weight });
+  const share = new Map(ids.map((id, i) => [id, task.external_share[i]]));
+  const reach = new Map(ids.map((id, i) => [id, task.external_reach[i]]));
+  const rows = analyseAccount(graph, task.account_id, share, reach, params, seed);
+  const at = new Map(ids.map((id, i) => [id, i]));
+  const n = graph.size;
+  const ties = { from: new Int32Array(n), to: new Int32Array(n), calls: new Float64Array(n), minutes: new Float64Array(n), sms: new Float64Array(n), weight: new Float64Array(n) };
+  let k = 0;
+  graph.forEachEdge((_e, attr, s, t) => {
+    const [a, b] = s < t ? [s, t] : [t, s];
+    ties.from[k] = at.get(a)!;
+    ties.to[k] = at.get(b)!;
+    ties.calls[k] = attr.calls as number;
+    ties.minutes[k] = round(attr.minutes as number);
+    ties.sms[k] = attr.sms as number;
+    ties.weight[k++] = round(attr.weight as number);
+  });
+  return { rows, ties };
+}
+
+export interface NetworkOptions {
+  /** Worker threads for the accounts (StepContext.workers); 1: in the main thread. */
+  workers?: number;
+  onAccount?: (done: number, total: number) => void;
+}
+
+/** Step 2: the network table, one row per line of the mart, and the ties of the call graphs. */
+export async function analyseNetworks(mart: ColumnTable, edges: ColumnTable, params: NetworkParams, seed: number, options: NetworkOptions = {}): Promise<NetworkResult> {
+  const tasks = accountTasks(mart, edges);
+  const workers = options.workers ?? 1;
+  // Betweenness, the costliest metric, grows with lines x ties.
+  const cost = (t: unknown) => (t as AccountTask).line_ids.length * ((t as AccountTask).edges.from.length + 1);
+  const results = await mapTasks({ module: 'network/network.js', fn: 'analyseAccountTask' }, analyseAccountTask, tasks, { params, seed }, { workers, onDone: options.onAccount, cost });
+  const byId = new Map(results.flatMap((r) => r.rows).map((r) => [r.line_id, r]));
+  const ordered = (mart.array('line_id') as string[]).map((id) => byId.get(id)!);
+  const ties = results.flatMap(({ ties: t }, j) => Array.from(t.from, (f, k) => ({
+    account_id: tasks[j].account_id, line_id: tasks[j].line_ids[f], other_line_id: tasks[j].line_ids[t.to[k]],
+    calls: t.calls[k], minutes: t.minutes[k], sms: t.sms[k], weight: t.weight[k],
+  })));
   ties.sort((x, y) => (x.line_id as string) < (y.line_id as string) ? -1 : x.line_id === y.line_id ? ((x.other_line_id as string) < (y.other_line_id as string) ? -1 : 1) : 1);
   const network = aq.from(ordered.map((r) => ({
     ...r,

@@ -31,9 +31,9 @@ export const networkStep: StepDef<NetworkParams> = {
     check(p.sms_weight >= 0, 'sms_weight', 'must be >= 0');
     check(p.pagerank_alpha > 0 && p.pagerank_alpha < 1, 'pagerank_alpha', 'must be between 0 and 1 (exclusive)');
   },
-  run(inputs, p, ctx) {
+  async run(inputs, p, ctx) {
     const bar = ctx.progress('network');
-    const result = analyseNetworks(inputs.mart as ColumnTable, inputs.edges as ColumnTable, p, ctx.seed, (d, t) => bar.update(d, t, 'accounts'));
+    const result = await analyseNetworks(inputs.mart as ColumnTable, inputs.edges as ColumnTable, p, ctx.seed, { workers: ctx.workers((inputs.mart as ColumnTable).numRows()), onAccount: (d, t) => bar.update(d, t, 'accounts') });
     bar.clear();
     return { ...result };
   },

@@ -17,10 +17,12 @@ export interface Cache {
   text(parts: readonly unknown[], compute: () => string): string;
   /** The same for a JSON value (numbers round-trip exactly). */
   json<T>(parts: readonly unknown[], compute: () => T): T;
+  /** Whether a result for these key parts is kept (so costly inputs of a computation can be skipped). */
+  has(parts: readonly unknown[]): boolean;
 }
 
 /** A cache that keeps nothing: notebooks' in-memory previews and tests of the computations themselves. */
-export const NO_CACHE: Cache = { text: (_p, compute) => compute(), json: (_p, compute) => compute() };
+export const NO_CACHE: Cache = { text: (_p, compute) => compute(), json: (_p, compute) => compute(), has: () => false };
 
 let fingerprint: string | undefined;
 
@@ -92,6 +94,7 @@ export function diskCache(out: string, namespace: string, options: { capacity?: 
     }
   };
   return {
+    has: (parts) => existsSync(join(dir, cacheKey(parts))),
     text(parts, compute) {
       const key = cacheKey(parts);
       const hit = read(key);

@@ -15,18 +15,20 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { diskCache } from './cache';
-import { DATASETS, datasetPath, runFiles, type DatasetName, type TableDataset } from '../catalog';
+import { DATASETS, datasetFiles, datasetPath, runFiles, tableFiles, type DatasetName, type TableDataset } from '../catalog';
 import type { Config, SectionName } from '../config';
 import { FEATURES } from '../mart/dictionary';
 import { ruleFeatures } from '../features/rules';
 import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
 import { locate } from '../io/files';
 import { CONTRACT, type FileName } from '../io/contract';
+import { checkMartFolder, readMartFolder } from '../mart/folder';
 import type { FileCounts } from '../io/load';
 import { inputPath } from '../io/step';
-import { emptyOf, normalizeTable, readTable, writeTable, writeText } from '../io/tables';
+import { emptyOf, normalizeTable, readParquetTable, readTable, writeParquetTable, writeTable, writeText, type TableFormat } from '../io/tables';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
+import { workersFor } from '../util/workers';
 import { pseudonymKey } from '../report/privacy';
 import { STEPS, stepByName } from './registry';
 import type { Data, StepContext, StepDef, Tables } from './step';
@@ -40,6 +42,11 @@ export interface PipelineOptions {
   from?: string;
   /** Run only what this step needs, up to it. */
   until?: string;
+  /**
+   * A folder holding a mart computed elsewhere (src/mart/folder.ts, docs/data-contract.md): the run starts after
+   * the mart step, from `from` (default network), with the folder's tables as the mart step's outputs.
+   */
+  mart?: string;
   /** Run exactly these steps, in registry order (e.g. npm run measure: load and measure). */
   steps?: readonly string[];
   /** Progress lines; default stderr. Pass () => {} for silence. */
@@ -47,7 +54,7 @@ export interface PipelineOptions {
 }
 
 export interface StepRecord {
-  status: 'pending' | 'ran' | 'kept' | 'removed' | 'left out';
+  status: 'pending' | 'ran' | 'kept' | 'removed' | 'left out' | 'imported';
   seconds?: number;
   /** The step's config section as it ran. */
   config?: unknown;
@@ -57,6 +64,8 @@ export interface Manifest {
   completed: boolean;
   error?: string;
   data: string;
+  /** The folder a mart computed elsewhere came from (--mart), when the run started from one. */
+  mart?: string;
   from: string;
   until: string;
   seed: number;
@@ -157,15 +166,23 @@ function outputKey(name: DatasetName): string {
   return DATASETS[name].path;
 }
 
-/** Writes a data set as the catalog says; returns its value as a later step must see it (parsed back). */
-function persist(out: string, name: DatasetName, value: Data, reread: boolean): { value: Data; size: number } {
+/**
+ * Writes a data set as the catalog says (a table as CSV, Parquet or both, per output.format); returns its value
+ * as a later step must see it (parsed back).
+ */
+async function persist(out: string, name: DatasetName, value: Data, reread: boolean, format: TableFormat, engine: Engine): Promise<{ value: Data; size: number }> {
   const def = DATASETS[name];
   const path = datasetPath(out, name);
   switch (def.kind) {
     case 'table': {
       // A step's empty output may have no columns at all (built from no rows): it goes on with the declared ones.
       const given = (value as ColumnTable).numCols() ? (value as ColumnTable) : emptyOf(def);
-      writeTable(path, name, def, given);
+      const files = tableFiles(out, name);
+      writeTable(files.csv, name, def, given);
+      if (format !== 'csv') {
+        await writeParquetTable(await engine.get(), files.parquet, def, files.csv);
+        if (format === 'parquet') rmSync(files.csv, { force: true });
+      }
       return { value: reread ? normalizeTable(name, def, given) : given, size: given.numRows() };
     }
     case 'json': {
@@ -187,10 +204,21 @@ function persist(out: string, name: DatasetName, value: Data, reread: boolean): 
   }
 }
 
-/** A data set of an output folder, read and checked as the catalog declares it. */
+/** Whether an output folder holds a data set (a table in either format). */
+export function hasOutput(out: string, name: DatasetName): boolean {
+  return datasetFiles(out, name).some((f) => existsSync(f));
+}
+
+/**
+ * A data set of an output folder, read and checked as the catalog declares it, for notebooks and tools. A table
+ * is read from its CSV; one written as Parquet only needs DuckDB, so loadOutput reads it (the runner does).
+ */
 export function readOutput(out: string, name: DatasetName): Data {
   const def = DATASETS[name];
   const path = datasetPath(out, name);
+  if (def.kind === 'table' && !existsSync(path) && existsSync(tableFiles(out, name).parquet)) {
+    throw new SoOError('pipeline', `${name} is in ${out} as Parquet only (output.format parquet): read it with loadOutput, or run with output.format csv or both`);
+  }
   if (!existsSync(path)) throw new SoOError('pipeline', `${name} (${path}) is missing: run the step that writes it first`);
   switch (def.kind) {
     case 'table': return readTable(path, name, def as TableDataset, diskCache(out, 'tables', { capacity: 200 }));
@@ -201,8 +229,17 @@ export function readOutput(out: string, name: DatasetName): Data {
   }
 }
 
+/** A data set of an output folder, as readOutput, and a table written as Parquet only through the run's DuckDB. */
+export async function loadOutput(out: string, name: DatasetName, db: () => Promise<Db>): Promise<Data> {
+  const def = DATASETS[name];
+  const { csv, parquet } = def.kind === 'table' ? tableFiles(out, name) : { csv: '', parquet: '' };
+  // Both formats hold the same values; the CSV, where there is one, is read through the parsed-table cache.
+  if (def.kind === 'table' && !existsSync(csv) && existsSync(parquet)) return readParquetTable(await db(), parquet, name, def);
+  return readOutput(out, name);
+}
+
 function removeOutputs(out: string, step: StepDef): void {
-  for (const name of [...step.outputs, ...(step.optionalOutputs ?? [])]) rmSync(datasetPath(out, name), { recursive: true, force: true });
+  for (const name of [...step.outputs, ...(step.optionalOutputs ?? [])]) for (const f of datasetFiles(out, name)) rmSync(f, { recursive: true, force: true });
   if (step.name === 'load') rmSync(runFiles(out).quarantineDir, { recursive: true, force: true });
 }
 
@@ -219,8 +256,14 @@ function checkOutputFolder(out: string): void {
   }
 }
 
-/** Account ids of the pilot, for preflight checks: from the raw accounts file, or the accepted inputs of an earlier run. */
+/**
+ * Account ids of the pilot, for preflight checks: from the raw accounts file, or the accepted inputs of an earlier
+ * run, or the accounts table of a run that started from a mart computed elsewhere (it has no inputs).
+ */
 async function accountIds(db: Db, data: string, out: string, loads: boolean): Promise<Set<string>> {
+  if (!loads && !existsSync(inputPath(datasetPath(out, 'inputs'), 'accounts')) && hasOutput(out, 'accounts')) {
+    return new Set((await loadOutput(out, 'accounts', async () => db) as ColumnTable).array('account_id') as string[]);
+  }
   const source = loads
     ? (() => {
         const hit = locate(data, 'accounts');
@@ -253,11 +296,11 @@ function lazyEngine(config: Config, out: string) {
 type Engine = ReturnType<typeof lazyEngine>;
 
 /** A step's inputs: from memory where this run made them, else from disk; optional ones only where they exist. */
-function gatherInputs(step: StepDef, memory: ReadonlyMap<DatasetName, Data>, out: string): Tables {
+async function gatherInputs(step: StepDef, memory: ReadonlyMap<DatasetName, Data>, out: string, engine: Engine): Promise<Tables> {
   const inputs: Tables = {};
-  for (const name of step.inputs) inputs[name] = memory.get(name) ?? readOutput(out, name);
+  for (const name of step.inputs) inputs[name] = memory.get(name) ?? (await loadOutput(out, name, engine.get));
   for (const name of step.optionalInputs ?? []) {
-    const value = memory.get(name) ?? (existsSync(datasetPath(out, name)) ? readOutput(out, name) : undefined);
+    const value = memory.get(name) ?? (hasOutput(out, name) ? await loadOutput(out, name, engine.get) : undefined);
     if (value !== undefined) inputs[name] = value;
   }
   return inputs;
@@ -273,30 +316,43 @@ interface Prepared {
   before?: Manifest;
   /** What each step's preflight returned. */
   plans: Map<StepDef, unknown>;
+  /** The tables of a mart computed elsewhere (--mart), read and checked, by data set. */
+  imported?: Tables;
 }
 
 /** Everything that can stop a run, checked before the output folder is touched. */
 async function prepare(options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Prepared> {
   const { config, out } = options;
   const files = runFiles(out);
-  const planned = planSteps(options.from, options.until, options.steps);
+  // From a mart computed elsewhere, every step after the mart runs: what the mart step feeds, less the mart itself.
+  const from = options.mart !== undefined ? 'mart' : options.from;
+  const planned = planSteps(from, options.until, options.steps).filter((s) => options.mart === undefined || s.name !== 'mart');
   checkFeatures(config);
   const loads = planned.some((s) => s.name === 'load');
+  let imported: Tables | undefined;
+  if (options.mart !== undefined) {
+    if (options.from !== undefined && options.from !== 'network') throw new SoOError('pipeline', `--mart starts the run at the first step after the mart: --from network (or no --from), not --from ${options.from}`);
+    if (!planned.length) throw new SoOError('pipeline', 'nothing to run after the mart');
+    if (options.data !== undefined) throw new SoOError('pipeline', '--mart replaces --data: the run reads the mart folder, not a pilot folder');
+    await checkMartFolder(await engine.get(), options.mart);
+    imported = (await readMartFolder(await engine.get(), options.mart)) as Tables;
+  }
 
   // The run continued, when it does not start from the raw files.
   let before: Manifest | undefined;
-  if (existsSync(files.manifest)) {
+  // A run from a mart computed elsewhere continues no earlier run: what the folder held before is replaced.
+  if (existsSync(files.manifest) && !imported) {
     try {
       before = JSON.parse(readFileSync(files.manifest, 'utf8')) as Manifest;
     } catch {
       before = undefined;
     }
   }
-  if (!loads && !before) throw new SoOError('pipeline', `no earlier run in ${out}: run without --from first`);
+  if (!loads && !before && !imported) throw new SoOError('pipeline', `no earlier run in ${out}: run without --from first`);
   if (!loads && options.data !== undefined && before && resolve(before.data) !== resolve(options.data)) {
     throw new SoOError('pipeline', `--data ${options.data} differs from ${before.data}, the data of the run in ${out} that --from continues: run without --from to analyse ${options.data}`);
   }
-  const data = loads ? options.data ?? '' : before!.data;
+  const data = loads ? options.data ?? '' : before?.data ?? '';
   if (loads && !data) throw new SoOError('pipeline', 'the load step needs --data');
   if (loads && !existsSync(data)) throw new SoOError('load', `pilot data folder ${data} does not exist`);
 
@@ -308,10 +364,10 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
   if (!plan.length) throw new SoOError('pipeline', 'nothing to run');
 
   // Inputs that no step of this run writes must exist from an earlier run.
-  const written = new Set(plan.flatMap((s) => s.outputs));
+  const written = new Set([...plan.flatMap((s) => s.outputs), ...Object.keys(imported ?? {})]);
   for (const step of plan) {
     for (const name of step.inputs) {
-      if (!written.has(name) && !existsSync(datasetPath(out, name))) {
+      if (!written.has(name) && !hasOutput(out, name)) {
         const maker = STEPS.find((s) => s.outputs.includes(name));
         throw new SoOError('pipeline', `${step.name} needs ${DATASETS[name].path} in ${out}, which is missing: run --from ${maker?.name ?? 'load'} first`);
       }
@@ -324,10 +380,11 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
   const plans = new Map<StepDef, unknown>();
   for (const step of plan) {
     if (!step.preflight) continue;
-    plans.set(step, await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: async () => accountIds(await engine.get(), data, out, loads) }));
+    const ids = imported ? async () => new Set((imported!.accounts as ColumnTable).array('account_id') as string[]) : async () => accountIds(await engine.get(), data, out, loads);
+    plans.set(step, await step.preflight(config[step.name as SectionName], { data, required, out, accountIds: ids }));
   }
   checkOutputFolder(out);
-  return { plan, leftOut, data, loads, before, plans };
+  return { plan, leftOut, data, loads, before, plans, imported };
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
@@ -343,19 +400,22 @@ export async function runPipeline(options: PipelineOptions): Promise<Manifest> {
 }
 
 /** Runs the prepared plan: removes what it makes stale, runs each step, keeps run.json current. */
-async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
+async function execute({ plan, leftOut, data, loads, before, plans, imported }: Prepared, options: PipelineOptions, engine: Engine, log: (line: string) => void): Promise<Manifest> {
   const { config, out } = options;
   const files = runFiles(out);
   const manifest: Manifest = {
-    completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
-    inputs: loads ? [] : before?.inputs ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
+    completed: false, data, ...((options.mart ?? before?.mart) !== undefined ? { mart: options.mart ?? before?.mart } : {}),
+    from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
+    inputs: loads ? [] : (imported ? (imported.load_summary as FileCounts[] | undefined) : before?.inputs) ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
     removed_stale: [], warnings: [], timings_s: {}, versions: versions(),
   };
   const stale = staleSteps(plan);
+  // From a mart computed elsewhere, the load and mart outputs of whatever the folder held are replaced too.
+  const replaced = imported ? STEPS.filter((s) => s.name === 'load' || s.name === 'mart') : [];
   for (const step of STEPS) {
     const previous = before?.steps?.[step.name];
-    if (plan.includes(step)) manifest.steps[step.name] = { status: 'pending' };
-    else if (!stale.includes(step) && !leftOut.includes(step) && previous && ['ran', 'kept'].includes(previous.status)) {
+    if (plan.includes(step) || replaced.includes(step)) manifest.steps[step.name] = { status: 'pending' };
+    else if (!stale.includes(step) && !leftOut.includes(step) && previous && ['ran', 'kept', 'imported'].includes(previous.status)) {
       manifest.steps[step.name] = { ...previous, status: 'kept' };
       for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.outputs[outputKey(name)] = before.outputs[outputKey(name)];
       if (previous.config !== undefined && JSON.stringify(previous.config) !== JSON.stringify(config[step.name as SectionName])) {
@@ -363,7 +423,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
       }
     }
   }
-  for (const step of [...plan, ...stale]) removeOutputs(out, step);
+  for (const step of [...plan, ...stale, ...replaced]) removeOutputs(out, step);
   for (const step of stale) {
     manifest.steps[step.name] = { status: leftOut.includes(step) ? 'left out' : 'removed' };
     for (const name of step.outputs) if (before?.outputs[outputKey(name)] !== undefined) manifest.removed_stale.push(outputKey(name));
@@ -383,11 +443,27 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
   const memory = new Map<DatasetName, Data>();
   const key = pseudonymKey(config.pseudonym_key);
   try {
+    if (imported) {
+      // The folder's tables are written where the mart step writes its own, so a later run --from reads them alike.
+      for (const step of replaced) {
+        const names = step.outputs.filter((n) => imported[n] !== undefined);
+        for (const name of names) {
+          const { value, size } = await persist(out, name, imported[name]!, true, config.output.format, engine);
+          memory.set(name, value);
+          manifest.outputs[outputKey(name)] = size;
+        }
+        manifest.steps[step.name] = names.length ? { status: 'imported' } : { status: 'left out' };
+      }
+      const mart = memory.get('mart') as ColumnTable;
+      manifest.observed_days = mart.numRows() ? Number(mart.get('observed_days', 0)) : 0;
+      save();
+      log(`[mart] imported from ${options.mart}: ${mart.numRows().toLocaleString('en')} lines, ${(memory.get('edges') as ColumnTable).numRows().toLocaleString('en')} call edges`);
+    }
     for (const [i, step] of plan.entries()) {
       const later = plan.slice(i + 1);
-      const inputs = gatherInputs(step, memory, out);
+      const inputs = await gatherInputs(step, memory, out, engine);
       const ctx: StepContext = {
-        seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step),
+        seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step), workers: (lines) => workersFor(config.engine, lines),
         db: engine.get, cache: (namespace) => diskCache(out, namespace),
         progress: (label) => new Progress(label),
         warn: (message) => {
@@ -403,7 +479,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
           if (step.optionalOutputs?.includes(name)) continue;
           throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
         }
-        const { value, size } = persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)));
+        const { value, size } = await persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)), config.output.format, engine);
         memory.set(name, value);
         manifest.outputs[outputKey(name)] = size;
       }
@@ -443,10 +519,11 @@ export async function previewSteps(options: { out: string; config: Config; from:
     for (const step of plan) {
       const ctx: StepContext = {
         seed: options.config.seed, data: '', out: options.out, log: () => undefined, pseudonymKey: pseudonymKey(options.config.pseudonym_key),
+        workers: (lines) => workersFor(options.config.engine, lines),
         db: engine.get, progress: (label) => new Progress(label), warn: () => undefined,
         cache: (namespace) => diskCache(options.out, namespace, { readOnly: true }),
       };
-      const result = await step.run(gatherInputs(step, memory, options.out), options.config[step.name as SectionName], ctx);
+      const result = await step.run(await gatherInputs(step, memory, options.out, engine), options.config[step.name as SectionName], ctx);
       for (const name of step.outputs) {
         const def = DATASETS[name];
         memory.set(name, def.kind === 'table' ? normalizeTable(name, def, result[name] as ColumnTable) : result[name]!);

@@ -23,6 +23,11 @@ export interface StepContext {
   data: string;
   /** The output folder, for steps that hand work to DuckDB (which reads and writes files itself). */
   out: string;
+  /**
+   * Worker threads for per-account work covering `lines` lines: engine.workers (0: one per core), or 1 (the main
+   * thread) below engine.workers_min_lines.
+   */
+  workers(lines: number): number;
   /** The embedded DuckDB of the run, opened on first use and closed by the runner. */
   db(): Promise<Db>;
   /** A progress bar on stderr (a no-op when stderr is no terminal). */

@@ -50,6 +50,7 @@ export const reportStep: StepDef<ReportParams> = {
     const sections = await Promise.all(STEPS.filter((s) => s.section).map(async (s) => (await s.section!()).section));
     const cache = ctx.cache('report');
     const view = buildView(inputs, p, ctx.pseudonymKey, ctx.seed, [], cache);
+    for (const s of sections) if (s.needs.every((t) => view.tables[t] !== undefined)) await s.prefetch?.(view, ctx.workers);
     // A customer's report reads the portfolio run's tables scoped to it: the same models, the same numbers.
     const customers: Record<string, string> = {};
     for (const id of p.customers) {

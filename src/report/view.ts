@@ -10,6 +10,7 @@ import type { FileCounts } from '../io/load';
 import { groupBy } from '../util/stats';
 import { NO_CACHE, type Cache } from '../pipeline/cache';
 import { escapeHtml as esc } from './privacy';
+import type { AccountLayout } from '../network/layout';
 
 export type Row = Record<string, unknown>;
 
@@ -54,6 +55,10 @@ export interface ReportView {
    * was drawn before (args are hashed: tables by their columns, maps by their entries).
    */
   chart<A extends unknown[]>(kind: string, draw: (...args: A) => string, ...args: A): string;
+  /** Whether `chart(kind, draw, ...args)` would come from the cache. */
+  hasChart(kind: string, ...args: unknown[]): boolean;
+  /** Call graph layouts computed ahead (across worker threads) by account, for the charts the cache lacks. */
+  layouts: Map<string, AccountLayout>;
   /** Rows of any table grouped by account, computed once per table. */
   grouped(name: keyof Tables): Map<string, Row[]>;
   inputs: FileCounts[];
@@ -127,6 +132,8 @@ export function buildView(tables: Tables, params: ReportParams, key: string, see
     accountIds: [...byAccount.keys()].sort(),
     featured,
     chart: (kind, draw, ...args) => charts.text(['chart', kind, ...args.map(keyPart)], () => draw(...args)),
+    hasChart: (kind, ...args) => charts.has(['chart', kind, ...args.map(keyPart)]),
+    layouts: new Map(),
     featuredTable(name) {
       const t = tables[name] as ColumnTable | undefined;
       return t && shown.size < byAccount.size ? t.filter(aq.escape((d: Row) => shown.has(d.account_id as string))) : t;
@@ -185,4 +192,6 @@ export interface ReportSection {
   appendix?(view: ReportView): string;
   /** What came in and what was set aside: the portfolio report's alone (a customer's report shows no portfolio-wide counts). */
   inputs?(view: ReportView): string;
+  /** Computes the costly per-account parts of its account blocks ahead, across worker threads (workersFor(lines)), into the view. */
+  prefetch?(view: ReportView, workersFor: (lines: number) => number): Promise<void>;
 }

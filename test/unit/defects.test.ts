@@ -70,9 +70,9 @@ describe('value', () => {
 });
 
 describe('network', () => {
-  it('gives a line with no call or SMS an external share of 0, not 1', () => {
+  it('gives a line with no call or SMS an external share of 0, not 1', async () => {
     const mart = aq.table({ line_id: ['L1'], account_id: ['A'], internal_share: [0], distinct_external_counterparts: [0], voice_count: [0], sms_count: [0] });
-    const { network } = analyseNetworks(mart, aq.table({ account_id: [], line_id: [], counterpart_line_id: [], calls: [], minutes: [], sms: [] }), config.network, 1);
+    const { network } = await analyseNetworks(mart, aq.table({ account_id: [], line_id: [], counterpart_line_id: [], calls: [], minutes: [], sms: [] }), config.network, 1);
     expect(network.get('external_share', 0)).toBe(0);
   });
 });

@@ -84,3 +84,44 @@ describe('role rules', () => {
     expect(assignRoles(lines, cfg)).toEqual(['bridge', 'member', 'member', 'member', 'member']);
   });
 });
+
+describe('networks across worker threads', () => {
+  it('gives each account the same result in one thread or several, in account order', async () => {
+    const { mapTasks } = await import('../../src/util/workers');
+    const { analyseAccountTask } = await import('../../src/network/network');
+    const config = resolveConfig({});
+    const columns = (lineIds: string[], list: ReturnType<typeof edge>[]) => {
+      const at = new Map(lineIds.map((id, i) => [id, i]));
+      const kept = list.filter((e) => at.has(e.line_id) && at.has(e.counterpart_line_id));
+      return {
+        from: Int32Array.from(kept, (e) => at.get(e.line_id)!), to: Int32Array.from(kept, (e) => at.get(e.counterpart_line_id)!),
+        calls: Float64Array.from(kept, (e) => e.calls), minutes: Float64Array.from(kept, (e) => e.minutes), sms: Float64Array.from(kept, (e) => e.sms),
+      };
+    };
+    const { ids, edges } = barbell();
+    // Six accounts of the same shape: Louvain's order differs by account (its seed derives from the account id).
+    const tasks = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6'].map((account, k) => ({
+      account_id: account,
+      line_ids: ids.map((id) => `${account}-${id}`).sort(),
+      edges: columns(ids.map((id) => `${account}-${id}`).sort(), edges.slice(k).map((e) => ({ ...e, account_id: account, line_id: `${account}-${e.line_id}`, counterpart_line_id: `${account}-${e.counterpart_line_id}` }))),
+      external_share: ids.map(() => 0.5),
+      external_reach: ids.map((_, i) => i),
+    }));
+    const job = { module: 'network/network.js', fn: 'analyseAccountTask' };
+    const shared = { params: config.network, seed: config.seed };
+    const one = await mapTasks(job, analyseAccountTask, tasks, shared, { workers: 1 });
+    let done = 0;
+    const three = await mapTasks(job, analyseAccountTask, tasks, shared, { workers: 3, onDone: () => done++, cost: (t) => (t as { edges: { from: Int32Array } }).edges.from.length });
+    expect(done).toBe(tasks.length);
+    expect(three).toEqual(one);
+    expect(three.map((r) => r.rows[0].account_id)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']);
+  });
+
+  it('says which task failed', async () => {
+    const { mapTasks } = await import('../../src/util/workers');
+    const { analyseAccountTask } = await import('../../src/network/network');
+    const broken = { account_id: 'A', line_ids: ['x'], edges: null as never, external_share: [0], external_reach: [0] };
+    await expect(mapTasks({ module: 'network/network.js', fn: 'analyseAccountTask' }, analyseAccountTask, [broken, broken], { params: resolveConfig({}).network, seed: 1 }, { workers: 2 }))
+      .rejects.toThrow(/analyseAccountTask failed on task \d/);
+  });
+});
