@@ -9,6 +9,7 @@ import { clusterLines } from '../features/kmeans';
 import { silhouette } from '../features/silhouette';
 import { mean, round, sd } from '../util/stats';
 import { accountFeature } from './mart';
+import { NO_CACHE, type Cache } from '../pipeline/cache';
 
 export interface SegmentOptions {
   features: readonly string[];
@@ -54,18 +55,23 @@ function names(centroids: number[][], features: readonly string[], minZ: number)
   });
 }
 
-export function segmentAccounts(accountMart: ColumnTable, o: SegmentOptions): Segmentation {
+/** With a `cache`, the clustering of an unchanged account mart is fitted once and reused (same bytes). */
+export function segmentAccounts(accountMart: ColumnTable, o: SegmentOptions, cache: Cache = NO_CACHE): Segmentation {
   const ids = accountMart.array('account_id') as string[];
   const { z, raw } = standardise(accountMart, o.features);
   const n = ids.length;
-  const curve: { k: number; silhouette: number }[] = [];
-  let best = { k: 1, score: -Infinity, clusters: ids.map(() => 1), centroids: [o.features.map(() => 0)] };
-  for (let k = o.k_min; k <= Math.min(o.k_max, n - 1); k++) {
-    const c = clusterLines(z, { k, restarts: o.restarts, maxIterations: 100, seed: o.seed });
-    const score = silhouette(z, c.clusters, { seed: o.seed });
-    curve.push({ k, silhouette: round(score, 4) });
-    if (score > best.score + 1e-9) best = { k, score, clusters: c.clusters, centroids: c.centroids };
-  }
+  const fit = () => {
+    const curve: { k: number; silhouette: number }[] = [];
+    let best = { k: 1, score: -Infinity, clusters: ids.map(() => 1), centroids: [o.features.map(() => 0)] };
+    for (let k = o.k_min; k <= Math.min(o.k_max, n - 1); k++) {
+      const c = clusterLines(z, { k, restarts: o.restarts, maxIterations: 100, seed: o.seed });
+      const score = silhouette(z, c.clusters, { seed: o.seed });
+      curve.push({ k, silhouette: round(score, 4) });
+      if (score > best.score + 1e-9) best = { k, score, clusters: c.clusters, centroids: c.centroids };
+    }
+    return { curve, best: { clusters: best.clusters, centroids: best.centroids } };
+  };
+  const { curve, best } = cache.json(['account-segments', 1, Float64Array.from(z.flat()), n, o.k_min, o.k_max, o.restarts, o.seed], fit);
   const segmentNames = names(best.centroids, o.features, o.name_min_z);
   const profiles = segmentNames.map((name, s) => {
     const members = best.clusters.map((c, i) => (c === s + 1 ? i : -1)).filter((i) => i >= 0);

@@ -77,7 +77,7 @@ export const accountsStep: StepDef<AccountParams> = {
     });
     const { segments, profiles, kCurve } = segmentAccounts(accountMart, {
       features: p.segment_features, k_min: p.k_min, k_max: p.k_max, restarts: p.restarts, name_min_z: p.name_min_z, seed: ctx.seed,
-    });
+    }, ctx.cache('accounts'));
     const rows = accountMart.objects() as Record<string, number | string>[];
     const segmentOf = new Map((segments.objects() as { account_id: string; segment_id: number; segment: string }[]).map((s) => [s.account_id, s]));
     const served = rows.map((r) => {

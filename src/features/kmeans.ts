@@ -3,7 +3,11 @@
  * its seed from the config seed, the lowest within-cluster sum of squares wins, and
  * clusters are renumbered by size so ids do not depend on initialisation order.
  */
-import { kmeans } from 'ml-kmeans';
+import type * as MlKMeans from 'ml-kmeans';
+
+// Loaded on first use: 60 ms of start-up that a run served from the cache of fits never needs.
+let mlKMeans: typeof MlKMeans | undefined;
+const kmeans: typeof MlKMeans.kmeans = (...args) => (mlKMeans ??= require('ml-kmeans') as typeof MlKMeans).kmeans(...args);
 
 export interface KMeansOptions {
   k: number;
