@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { SoOError } from './util/errors';
 import { STEPS } from './pipeline/registry';
 import type { StepDef } from './pipeline/step';
-import type { EngineParams } from './io/duckdb';
+import { ENGINE_DEFAULTS, MEMORY_LIMIT, type EngineParams } from './io/duckdb';
 import type { LoadParams } from './io/step';
 import type { MartParams } from './mart/step';
 import type { NetworkParams } from './network/step';
@@ -44,7 +44,7 @@ export interface Config {
 
 export type SectionName = Exclude<keyof Config, 'seed' | 'pseudonym_key'>;
 
-export const ENGINE_DEFAULTS: EngineParams = { threads: 2, memory_limit: '1.5GB' };
+export { ENGINE_DEFAULTS };
 
 export const DEFAULT_PSEUDONYM_KEY = 'change-me-per-engagement';
 
@@ -160,7 +160,8 @@ export function validateConfig(config: Config): Config {
     if (!ok) throw new SoOError('config', `${section}.${key} ${message}`);
   };
   if (!Number.isInteger(config.seed)) throw new SoOError('config', 'seed must be an integer');
-  check('engine')(Number.isInteger(config.engine.threads) && config.engine.threads >= 1, 'threads', 'must be an integer >= 1');
+  check('engine')(Number.isInteger(config.engine.threads) && config.engine.threads >= 0, 'threads', 'must be an integer >= 0 (0: every core)');
+  check('engine')(MEMORY_LIMIT.test(config.engine.memory_limit), 'memory_limit', 'must be a share of physical memory such as "60%" or a size such as "4GB"');
   for (const step of STEPS as StepDef[]) step.validate?.(config[step.name as SectionName], check(step.name));
   return config;
 }

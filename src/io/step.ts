@@ -11,7 +11,7 @@ import { DEFAULT_PRODUCTS } from '../offers/products';
 import { fileSpec, type FileName } from './contract';
 import { dropRelation, lit, run } from './duckdb';
 import { absentFiles, preflight, type InputFile } from './files';
-import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from './load';
+import { emptyTable, loadFile, LOAD_ORDER, stagePath, type FileCounts } from './load';
 import type { FileEncoding, LoadOptions } from './options';
 import { quarantineWarning } from './warnings';
 
@@ -86,6 +86,11 @@ export const loadStep: StepDef<LoadParams> = {
       const target = inputPath(inputsDir, name);
       await run(db, `COPY (SELECT * FROM ${name}) TO ${lit(target + '.tmp')} (FORMAT parquet, COMPRESSION snappy)`);
       renameSync(target + '.tmp', target);
+      // Later files read only the accepted table of this one (foreign keys): its staged scan can go.
+      await dropRelation(db, name);
+      await run(db, `CREATE VIEW ${name} AS SELECT * FROM read_parquet(${lit(target)})`);
+      await dropRelation(db, `raw_${name}`);
+      rmSync(stagePath(runFiles(ctx.out).tmpDir, name), { force: true });
     }
     // Later steps read the Parquet files, so a full run and a run --from mart read the same rows.
     for (const name of LOAD_ORDER) for (const r of [name, `raw_${name}`, `bad_${name}`]) await dropRelation(db, r);

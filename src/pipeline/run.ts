@@ -19,7 +19,7 @@ import { DATASETS, datasetPath, runFiles, type DatasetName, type TableDataset } 
 import type { Config, SectionName } from '../config';
 import { FEATURES } from '../mart/dictionary';
 import { ruleFeatures } from '../features/rules';
-import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
+import { closeDb, lit, openDb, queryRows, resolveEngine, type Db, type EngineParams } from '../io/duckdb';
 import { locate } from '../io/files';
 import { CONTRACT, type FileName } from '../io/contract';
 import type { FileCounts } from '../io/load';
@@ -73,6 +73,8 @@ export interface Manifest {
   timings_s: Record<string, number>;
   /** Peak resident memory of the process (JS and DuckDB), MB. */
   peak_rss_mb?: number;
+  /** DuckDB's threads and memory limit on this machine: config.engine with its shares resolved. */
+  engine?: EngineParams;
   versions: Record<string, string>;
 }
 
@@ -349,7 +351,7 @@ async function execute({ plan, leftOut, data, loads, before, plans }: Prepared, 
   const manifest: Manifest = {
     completed: false, data, from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
     inputs: loads ? [] : before?.inputs ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
-    removed_stale: [], warnings: [], timings_s: {}, versions: versions(),
+    removed_stale: [], warnings: [], timings_s: {}, engine: resolveEngine(config.engine), versions: versions(),
   };
   const stale = staleSteps(plan);
   for (const step of STEPS) {
