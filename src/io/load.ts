@@ -28,6 +28,14 @@ export interface FileCounts {
   reasons: Record<string, number>;
   /** Set when a large share of the file's rows is quarantined (warnings.ts). */
   warning?: string;
+  /** For an input given as several files (a folder): each file's rows read and quarantined, in reading order. */
+  parts?: PartCounts[];
+}
+
+export interface PartCounts {
+  path: string;
+  read: number;
+  quarantined: number;
 }
 
 /** Files in dependency order: a foreign key always points to a file loaded before. */
@@ -125,6 +133,8 @@ export function typedColumns(col: ColumnSpec): string[] {
 
 /** Column of the raw tables holding each row's place in the scan (0-based); '#' keeps it apart from any column a file may have. */
 const ROW = ident('#row');
+/** Column of the raw tables holding the index of the file a row comes from (InputFile.parts; 0 for a single file). */
+const PART = ident('#part');
 
 /**
  * The row hash that finds exact duplicates: the first 12 hex digits of the md5 of the row's text. md5
@@ -145,20 +155,28 @@ export function stagePath(tempDir: string, name: FileName): string {
  * The scan of one input file as DuckDB SQL: every column as text, in file order. `path` reads
  * another file in the input's place (the repaired copy of a file with a broken quote).
  */
-export function readerSql(input: InputFile, rejectsTable: string, path = input.path): string {
+export function readerSql(input: InputFile, rejectsTable: string, paths: readonly string[] = partsOf(input).map((p) => p.path)): string {
+  // One scan of every file; #part, the file's place in the list, names a row's file in the quarantine and the counts.
+  const list = `[${paths.map(lit).join(', ')}]`;
+  const part = `CAST(list_position(${list}, "#file") - 1 AS INTEGER) AS ${PART}`;
   if (input.format === 'parquet') {
-    return `SELECT COLUMNS(* EXCLUDE (file_row_number))::VARCHAR FROM read_parquet(${lit(path)}, file_row_number = true) ORDER BY file_row_number`;
+    return `SELECT COLUMNS(* EXCLUDE (file_row_number, "#file"))::VARCHAR, ${part} FROM read_parquet(${list}, file_row_number = true, filename = '#file') ORDER BY ${PART}, file_row_number`;
   }
   const columns = input.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
   // DuckDB decodes Latin-1 itself (a built-in encoding since 1.1), so the text it holds is UTF-8 either way.
   const encoding = input.encoding === 'latin-1' ? `encoding = 'latin-1', ` : '';
   return (
-    `SELECT * FROM read_csv(${lit(path)}, header = true, auto_detect = false, columns = {${columns}}, ${encoding}` +
+    `SELECT * EXCLUDE ("#file"), ${part} FROM read_csv(${list}, header = true, filename = '#file', auto_detect = false, columns = {${columns}}, ${encoding}` +
     // The parallel scan keeps file order (preserve_insertion_order, set in duckdb.ts) and exact
     // reject line numbers: file order is what gives every quarantined row its source row.
     `delim = ',', quote = '"', escape = '"', strict_mode = true, parallel = true, ` +
     `store_rejects = true, rejects_table = ${lit(rejectsTable)}, rejects_scan = ${lit(rejectsTable + '_scan')})`
   );
+}
+
+/** The files an input is read from: its parts (a folder of files), or the input itself. */
+export function partsOf(input: InputFile): InputFile[] {
+  return input.parts?.length ? input.parts : [input];
 }
 
 function describeError(e: unknown, input: InputFile): SoOError {
@@ -192,7 +210,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   const bad = `bad_${spec.name}`;
   if (input.format === 'parquet') {
     try {
-      const described = await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM read_parquet(${lit(input.path)})`);
+      const described = await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM read_parquet(${lit(partsOf(input)[0].path)})`);
       input.columns = described.map((r) => r.column_name);
     } catch (e) {
       throw describeError(e, input);
@@ -207,14 +225,18 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   const cleaned = [
     ...spec.columns.map((c) => (present.has(c.name) ? ident(c.name) : `NULL::VARCHAR AS ${ident(c.name)}`)),
     ...extras.map((c) => ident(c)),
+    PART,
   ].join(', ');
+  const parts = partsOf(input);
+  const several = parts.length > 1;
   const hasRejects = input.format !== 'parquet';
   const tempDir = tempDirOf(options);
   mkdirSync(tempDir, { recursive: true });
   const stage = stagePath(tempDir, spec.name);
-  const scan = async (path: string) => {
+  const paths = parts.map((p) => p.path);
+  const scan = async () => {
     try {
-      await run(db, `COPY (SELECT ${cleaned} FROM (${readerSql(input, rej, path)})) TO ${lit(stage)} (FORMAT parquet, COMPRESSION snappy)`, phase('reading'));
+      await run(db, `COPY (SELECT ${cleaned} FROM (${readerSql(input, rej, paths)})) TO ${lit(stage)} (FORMAT parquet, COMPRESSION snappy)`, phase('reading'));
     } catch (e) {
       rmSync(stage, { force: true });
       throw describeError(e, input);
@@ -222,49 +244,65 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
     await run(db, `CREATE OR REPLACE VIEW ${raw} AS SELECT file_row_number AS ${ROW}, * EXCLUDE (file_row_number) FROM read_parquet(${lit(stage)}, file_row_number = true)`);
     // r: the rejected row's 1-based data row (DuckDB's line 1 is the header). DuckDB may report
     // one malformed row more than once (one error per extra field).
-    if (hasRejects) await run(db, `CREATE OR REPLACE TEMP TABLE ${rej}_rows AS SELECT CAST(line AS BIGINT) - 1 AS r, min(lower(error_type)) AS error_type, min(csv_line) AS csv_line FROM ${rej} GROUP BY line`);
+    if (hasRejects) await run(db, `CREATE OR REPLACE TEMP TABLE ${rej}_rows AS SELECT CAST(file_id AS INTEGER) AS part, CAST(line AS BIGINT) - 1 AS r, min(lower(error_type)) AS error_type, min(csv_line) AS csv_line FROM ${rej} GROUP BY file_id, line`);
   };
-  // Records DuckDB read: parsed rows and rejected ones.
-  const records = async () => Number(await queryValue(db, `SELECT (SELECT count(*) FROM ${raw})${hasRejects ? ` + (SELECT count(*) FROM ${rej}_rows)` : ''}`));
-  await scan(input.path);
-  const survey = await input.integrity;
-  if (survey) checkEncoding(input, survey);
+  // Records DuckDB read from each file: parsed rows and rejected ones.
+  const records = async (): Promise<number[]> => {
+    const rows = await queryRows<{ part: number; n: number }>(db, `SELECT part, CAST(sum(n) AS BIGINT) AS n FROM (
+      SELECT ${PART} AS part, count(*) AS n FROM ${raw} GROUP BY 1
+      ${hasRejects ? `UNION ALL SELECT part, count(*) FROM ${rej}_rows GROUP BY 1` : ''}) GROUP BY part`);
+    const n = parts.map(() => 0);
+    for (const r of rows) n[r.part] = r.n;
+    return n;
+  };
+  await scan();
   // Blank lines hold no row, yet DuckDB counts them in its line numbers: source rows skip them.
-  let blankRows = survey?.blankRows ?? [];
-  let broken: BrokenQuote[] = [];
-  // Each record takes one line unless a quoted value spans lines: only then are the quotes looked at.
-  if (survey?.quotes && (await records()) !== survey.lines - 1) {
-    const repair = await repairQuotes(input, spec, options.maxQuotedLines ?? LOAD_DEFAULTS.maxQuotedLines, tempDirOf(options), phase('finding broken quotes'));
-    if (repair.copy) {
-      try {
-        await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan`);
-        await scan(repair.copy);
-      } finally {
-        unlinkSync(repair.copy);
+  const blankRows: { part: number; row: number }[] = [];
+  const broken: { part: number; quote: BrokenQuote }[] = [];
+  const counted = await records();
+  const copies: string[] = [];
+  try {
+    for (const [i, part] of parts.entries()) {
+      const survey = await part.integrity;
+      if (survey) checkEncoding(part, survey);
+      // Each record takes one line unless a quoted value spans lines: only then are the quotes looked at.
+      if (!(survey?.quotes && counted[i] !== survey.lines - 1)) {
+        for (const row of survey?.blankRows ?? []) blankRows.push({ part: i, row });
+        continue;
       }
+      const repair = await repairQuotes(part, spec, options.maxQuotedLines ?? LOAD_DEFAULTS.maxQuotedLines, tempDirOf(options), phase('finding broken quotes'));
+      if (repair.copy) {
+        copies.push(repair.copy);
+        paths[i] = repair.copy;
+        await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan`);
+        await scan();
+      }
+      if ((await records())[i] !== repair.records - repair.blankRows.length - repair.broken.length) {
+        throw new SoOError('load', `${part.path}: a quote opened in row ${repair.firstSpan} runs past the end of its line, and the rows after it cannot be told apart: check the quoting around that row`);
+      }
+      for (const row of repair.blankRows) blankRows.push({ part: i, row });
+      for (const quote of repair.broken) broken.push({ part: i, quote });
     }
-    if ((await records()) !== repair.records - repair.blankRows.length - repair.broken.length) {
-      throw new SoOError('load', `${input.path}: a quote opened in row ${repair.firstSpan} runs past the end of its line, and the rows after it cannot be told apart: check the quoting around that row`);
-    }
-    blankRows = repair.blankRows;
-    broken = repair.broken;
+  } finally {
+    for (const copy of copies) unlinkSync(copy);
   }
   for (let i = 0; i < broken.length; i += 1000) {
-    const values = broken.slice(i, i + 1000).map((b) => `(${b.row}, ${lit(`unterminated quote in ${b.column}`)}, ${lit(b.text)})`);
+    const values = broken.slice(i, i + 1000).map(({ part, quote: b }) => `(${part}, ${b.row}, ${lit(`unterminated quote in ${b.column}`)}, ${lit(b.text)})`);
     await run(db, `INSERT INTO ${rej}_rows VALUES ${values.join(', ')}`);
   }
   if (blankRows.length) {
     // A plain table, not a temporary one: the appender looks in the main schema.
-    await run(db, `CREATE OR REPLACE TABLE blank_${spec.name} (r BIGINT)`);
+    await run(db, `CREATE OR REPLACE TABLE blank_${spec.name} (part INTEGER, r BIGINT)`);
     const appender = await db.conn.createAppender(`blank_${spec.name}`);
-    for (const r of blankRows) {
-      appender.appendBigInt(BigInt(r));
+    for (const b of blankRows) {
+      appender.appendInteger(b.part);
+      appender.appendBigInt(BigInt(b.row));
       appender.endRow();
     }
     appender.closeSync();
   }
   const rejected = hasRejects ? Number(await queryValue(db, `SELECT count(*) FROM ${rej}_rows`)) : 0;
-  if (spec.required && (await records()) === 0) throw new SoOError('load', `${input.path} has no rows: nothing to analyse`);
+  if (spec.required && (await records()).every((n) => n === 0)) throw new SoOError('load', `${input.path} has no rows: nothing to analyse`);
 
   // Reasons that need other rows: foreign keys, duplicate keys.
   const setReasons: string[] = [];
@@ -325,12 +363,15 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
 
   // Source rows, for quarantined rows only: the k-th parsed row sits after every row r_j it skips
   // (rejected or blank) with r_j - j < k.
-  const skipped = [rejected ? `SELECT r FROM ${rej}_rows` : '', blankRows.length ? `SELECT r FROM blank_${spec.name}` : ''].filter(Boolean).join(' UNION ALL ');
+  // With several files, k counts within the row's own file: its #row less the file's first.
+  const skipped = [rejected ? `SELECT part, r FROM ${rej}_rows` : '', blankRows.length ? `SELECT part, r FROM blank_${spec.name}` : ''].filter(Boolean).join(' UNION ALL ');
   const position = skipped
     ? `SELECT n.*, n.k + coalesce(o.j, 0) AS source_row FROM bad n ASOF LEFT JOIN (
-         SELECT t, max(j) AS j FROM (SELECT r - row_number() OVER (ORDER BY r) AS t, row_number() OVER (ORDER BY r) AS j FROM (${skipped})) GROUP BY t
-       ) o ON n.k > o.t`
+         SELECT part, t, max(j) AS j FROM (SELECT part, r - row_number() OVER (PARTITION BY part ORDER BY r) AS t, row_number() OVER (PARTITION BY part ORDER BY r) AS j FROM (${skipped})) GROUP BY part, t
+       ) o ON n.part = o.part AND n.k > o.t`
     : `SELECT n.*, n.k AS source_row FROM bad n`;
+  const firstRows = several ? `(SELECT ${PART} AS part, min(${ROW}) AS first FROM ${raw} GROUP BY 1)` : `(SELECT 0 AS part, 0 AS first)`;
+  const fileName = (part: string) => `(${`[${parts.map((p) => lit(p.path)).join(', ')}]`})[${part} + 1]`;
   const shown = input.columns.map(ident).join(', ');
   const shownFromRaw = input.columns.map((c) => `r.${ident(c)}`).join(', ');
   const nullCols = input.columns.map((c) => `NULL AS ${ident(c)}`).join(', ');
@@ -338,12 +379,13 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   await run(
     db,
     `COPY (
-       WITH bad AS (SELECT b.rid + 1 AS k, b.reason, ${shownFromRaw} FROM ${bad} b
-                    JOIN (SELECT * FROM ${raw} WHERE ${ROW} IN (SELECT rid FROM ${bad})) r ON r.${ROW} = b.rid)
-       SELECT source_row, reason, raw_line, ${shown} FROM (
-         SELECT source_row, reason, NULL::VARCHAR AS raw_line, ${shown} FROM (${position})
-         ${rejected ? `UNION ALL SELECT r, 'unparseable CSV row: ' || error_type, trim(csv_line, E'\\r\\n'), ${nullCols} FROM ${rej}_rows` : ''}
-       ) ORDER BY source_row
+       WITH bad AS (SELECT b.rid - p.first + 1 AS k, r.${PART} AS part, b.reason, ${shownFromRaw} FROM ${bad} b
+                    JOIN (SELECT * FROM ${raw} WHERE ${ROW} IN (SELECT rid FROM ${bad})) r ON r.${ROW} = b.rid
+                    JOIN ${firstRows} p ON p.part = r.${PART})
+       SELECT ${several ? `${fileName('part')} AS source_file, ` : ''}source_row, reason, raw_line, ${shown} FROM (
+         SELECT part, source_row, reason, NULL::VARCHAR AS raw_line, ${shown} FROM (${position})
+         ${rejected ? `UNION ALL SELECT part, r, 'unparseable CSV row: ' || error_type, trim(csv_line, E'\\r\\n'), ${nullCols} FROM ${rej}_rows` : ''}
+       ) ORDER BY part, source_row
      ) TO ${lit(target + '.tmp')} (HEADER, DELIMITER ',', FORMAT csv)`,
   );
   renameSync(target + '.tmp', target);
@@ -352,6 +394,14 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
     db,
     `SELECT (SELECT count(*) FROM ${raw}) + ${rejected} AS read, (SELECT count(*) FROM ${bad}) + ${rejected} AS quarantined`,
   );
+  const perPart = several ? await queryRows<{ part: number; read: number; quarantined: number }>(
+    db,
+    `SELECT part, CAST(sum(is_read) AS BIGINT) AS read, CAST(sum(is_bad) AS BIGINT) AS quarantined FROM (
+       SELECT ${PART} AS part, count(*) AS is_read, 0 AS is_bad FROM ${raw} GROUP BY 1
+       UNION ALL SELECT r.${PART}, 0, count(*) FROM ${raw} r WHERE ${ROW} IN (SELECT rid FROM ${bad}) GROUP BY 1
+       ${rejected ? `UNION ALL SELECT part, count(*), count(*) FROM ${rej}_rows GROUP BY 1` : ''}
+     ) GROUP BY part`,
+  ) : [];
   const tally = await queryRows<{ reason: string; n: number }>(
     db,
     `SELECT reason, CAST(count(*) AS BIGINT) AS n FROM (
@@ -369,7 +419,14 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   const reasons: Record<string, number> = {};
   for (const t of tally) reasons[t.reason] = t.n;
   const { read, quarantined } = counts[0];
-  return { file: spec.name, path: input.path, format: input.format, read, accepted: read - quarantined, quarantined, reasons };
+  const result: FileCounts = { file: spec.name, path: input.path, format: input.format, read, accepted: read - quarantined, quarantined, reasons };
+  if (several) {
+    result.parts = parts.map((p, i) => {
+      const c = perPart.find((r) => r.part === i);
+      return { path: p.path, read: c?.read ?? 0, quarantined: c?.quarantined ?? 0 };
+    });
+  }
+  return result;
 }
 
 /** An empty accepted table for an optional file that is absent, so later SQL needs no special case. */

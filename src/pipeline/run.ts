@@ -227,7 +227,8 @@ async function accountIds(db: Db, data: string, out: string, loads: boolean): Pr
     ? (() => {
         const hit = locate(data, 'accounts');
         if (!hit) return undefined;
-        return hit.format === 'parquet' ? `read_parquet(${lit(hit.path)})` : `read_csv(${lit(hit.path)}, header = true, all_varchar = true, ignore_errors = true)`;
+        const files = `[${(hit.files ?? [hit.path]).map(lit).join(', ')}]`;
+        return hit.format === 'parquet' ? `read_parquet(${files})` : `read_csv(${files}, header = true, all_varchar = true, ignore_errors = true)`;
       })()
     : `read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), 'accounts'))})`;
   if (!source) return new Set();
