@@ -308,8 +308,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   const setReasons: string[] = [];
   spec.foreignKeys.forEach((fk) => {
     setReasons.push(`SELECT c.${ROW} AS rid, '${fk.column} not in ${fk.file}' AS reason FROM ${raw} c
-      ANTI JOIN (SELECT DISTINCT ${ident(fk.ref)} AS ref FROM ${fk.file}) f ON f.ref = c.${ident(fk.column)}
-      WHERE c.${ident(fk.column)} IS NOT NULL`);
+      WHERE c.${ident(fk.column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${fk.file} f WHERE f.${ident(fk.ref)} = c.${ident(fk.column)})`);
   });
   if (spec.key) {
     setReasons.push(`SELECT c.${ROW} AS rid, 'duplicate ${spec.key}' AS reason FROM ${raw} c
