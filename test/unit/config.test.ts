@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism, totalmem } from 'node:os';
 import { defaults, resolveConfig } from '../../src/config';
+import { resolveEngine } from '../../src/io/duckdb';
 
 describe('config', () => {
   it('merges a partial user config over the defaults', () => {
@@ -59,5 +61,22 @@ describe('persona signatures and pinned rules change one at a time', () => {
     for (const e of examples) expect(() => resolveConfig(e)).not.toThrow();
     const first = resolveConfig(examples[0]);
     expect(Object.keys(first.personas.signatures)).toEqual(Object.keys(base.signatures));
+  });
+});
+
+describe('config: the engine section', () => {
+  it('defaults to every core and 60% of physical memory, resolved on this machine', () => {
+    const engine = resolveEngine(defaults().engine);
+    expect(defaults().engine).toEqual({ threads: 0, memory_limit: '60%' });
+    expect(engine.threads).toBe(availableParallelism());
+    expect(engine.memory_limit).toBe(`${Math.floor((totalmem() * 0.6) / 2 ** 20)}MiB`);
+  });
+  it('pins threads and a memory size as given', () => {
+    const c = resolveConfig({ engine: { threads: 1, memory_limit: '4GB' } });
+    expect(resolveEngine(c.engine)).toEqual({ threads: 1, memory_limit: '4GB' });
+  });
+  it('refuses a memory limit that is neither a share nor a size, and negative threads', () => {
+    expect(() => resolveConfig({ engine: { memory_limit: 'lots' } })).toThrow(/engine\.memory_limit must be a share/);
+    expect(() => resolveConfig({ engine: { threads: -1 } })).toThrow(/engine\.threads must be an integer >= 0/);
   });
 });
