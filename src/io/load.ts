@@ -332,10 +332,9 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
             SELECT last AS rid, first FROM dupgroups_${spec.name} WHERE n = 2
             ${many ? `UNION ALL SELECT h.rid, g.first FROM (SELECT ${ROW} AS rid, ${rowHash} AS row_hash FROM ${raw}) h
               JOIN (SELECT * FROM dupgroups_${spec.name} WHERE n > 2) g ON g.row_hash = h.row_hash AND h.rid > g.first` : ''}),
-          -- #row IN (...) filters the scan; a join on #row would hash the whole table
-          a AS (SELECT * FROM ${raw} WHERE ${ROW} IN (SELECT rid FROM cand)),
-          f AS (SELECT * FROM ${raw} WHERE ${ROW} IN (SELECT first FROM cand))
-     SELECT cand.rid FROM cand JOIN a ON a.${ROW} = cand.rid JOIN f ON f.${ROW} = cand.first
+          -- both copies of every pair from one scan: #row IN (...) filters it, a join on #row would hash every row
+          copies AS MATERIALIZED (SELECT * FROM ${raw} WHERE ${ROW} IN (SELECT rid FROM cand UNION ALL SELECT first FROM cand))
+     SELECT cand.rid FROM cand JOIN copies a ON a.${ROW} = cand.rid JOIN copies f ON f.${ROW} = cand.first
      WHERE ${same}`,
     phase('finding duplicates'),
   );
