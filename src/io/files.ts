@@ -54,8 +54,9 @@ export interface Located {
 const formatOf = (file: string): FileFormat | undefined => FORMATS.find((f) => file.endsWith(`.${f}`));
 
 /**
- * The file of one input in a data folder: `<name>.csv`, `.csv.gz` or `.parquet`, or a folder `<name>/` of such
- * files, all in one format (names starting with a dot, and files of other kinds, are not read).
+ * The file of one input in a data folder: `<name>.csv`, `.csv.gz` or `.parquet`; else a folder `<name>/` of
+ * such files; else the files `<name>-*` or `<name>_*` of the data folder (`events-2026-03-01.csv.gz`, ...).
+ * Several files are all in one format; names starting with a dot, and files of other kinds, are not read.
  */
 export function locate(dataDir: string, name: FileName): Located | undefined {
   for (const format of FORMATS) {
@@ -63,12 +64,21 @@ export function locate(dataDir: string, name: FileName): Located | undefined {
     if (existsSync(path)) return { path, format };
   }
   const dir = join(dataDir, name);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
-  const files = readdirSync(dir).filter((f) => !f.startsWith('.') && formatOf(f) && statSync(join(dir, f)).isFile()).sort();
+  if (existsSync(dir) && statSync(dir).isDirectory()) {
+    const files = readdirSync(dir).filter((f) => !f.startsWith('.') && formatOf(f) && statSync(join(dir, f)).isFile());
+    if (!files.length) throw new SoOError('load', `${dir} holds no ${name} file (.csv, .csv.gz or .parquet)`);
+    return several(dir, dir, files, name);
+  }
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) return undefined;
+  const named = readdirSync(dataDir).filter((f) => (f.startsWith(`${name}-`) || f.startsWith(`${name}_`)) && formatOf(f) && statSync(join(dataDir, f)).isFile());
+  return named.length ? several(join(dataDir, `${name}[-_]*`), dataDir, named, name) : undefined;
+}
+
+/** An input given as several files of `dir`, read in name order; `path` names them in messages and run.json. */
+function several(path: string, dir: string, files: string[], name: FileName): Located {
   const formats = [...new Set(files.map((f) => formatOf(f)!))];
-  if (!files.length) throw new SoOError('load', `${dir} holds no ${name} file (.csv, .csv.gz or .parquet)`);
-  if (formats.length > 1) throw new SoOError('load', `${dir} mixes ${formats.join(' and ')} files: a folder of ${name} files must hold one format`);
-  return { path: dir, format: formats[0], files: files.map((f) => join(dir, f)) };
+  if (formats.length > 1) throw new SoOError('load', `${path} mixes ${formats.join(' and ')} files: the ${name} files must be in one format`);
+  return { path, format: formats[0], files: [...files].sort().map((f) => join(dir, f)) };
 }
 
 /** Splits one CSV record (RFC 4180 quoting) into fields. */

@@ -1,9 +1,10 @@
 /**
- * Events as many files (issue 13, point 6): a folder `events/` of exports read in one scan, each
- * quarantined row named by its file and its row in that file, and the counts per file in the summary.
+ * Events as many files (issue 13, point 6): a folder `events/` of exports, or files `events-*` beside the
+ * other inputs, read in one scan; each quarantined row named by its file and its row in that file, and
+ * the counts per file in the summary.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { closeDb, queryRows } from '../../src/io/duckdb';
@@ -57,6 +58,16 @@ describe('loader: an input as a folder of files', () => {
       ]);
     });
   }
+
+  it('reads files named events-* in the data folder itself the same way', async () => {
+    const dir = folderPilot(false);
+    for (let i = 1; i <= 3; i++) renameSync(join(dir, 'events', `day-0${i}.csv`), join(dir, `events-day-0${i}.csv`));
+    rmSync(join(dir, 'events'), { recursive: true });
+    const { db, counts } = await loadAll(dir);
+    closeDb(db);
+    expect(counts.events).toMatchObject({ path: join(dir, 'events[-_]*'), read: 8, quarantined: 3 });
+    expect(counts.events.parts!.map((p) => [p.path, p.quarantined])).toEqual([1, 2, 3].map((i) => [join(dir, `events-day-0${i}.csv`), i - 1]));
+  });
 
   it('refuses a folder that mixes formats, and files whose headers differ', async () => {
     const dir = folderPilot(false);
