@@ -23,7 +23,7 @@ export interface EngineParams {
 /**
  * DuckDB gets every core (threads 0) and a fifth of physical memory by default. A fifth, not DuckDB's own
  * 80%: DuckDB fills a large hash table up to its limit before it spills, so the limit sets the peak (the
- * duplicate search at x100 took 7.9 GB of RSS under a 60% limit), while spilling here costs next to nothing
+ * duplicate search at x100 took 7,954 MiB of RSS under a 60% limit), while spilling here costs next to nothing
  * (that search at x10: the same CPU time under a 300 MB limit as under 8 GB). The rest of memory is for
  * Node (line-level tables, graphs, the report) and for the page cache, through which the staged scans and
  * the inputs are read several times. The config's engine section pins either (docs/config.md, docs/scaling.md).
