@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { SoOError } from './util/errors';
 import { STEPS } from './pipeline/registry';
 import type { StepDef } from './pipeline/step';
-import type { EngineParams } from './io/duckdb';
+import { ENGINE_DEFAULTS, MEMORY_LIMIT, type EngineParams } from './io/duckdb';
 import { OUTPUT_DEFAULTS, OUTPUT_FORMATS, type OutputParams } from './io/tables';
 import type { LoadParams } from './io/step';
 import type { MartParams } from './mart/step';
@@ -47,7 +47,7 @@ export interface Config {
 
 export type SectionName = Exclude<keyof Config, 'seed' | 'pseudonym_key'>;
 
-export const ENGINE_DEFAULTS: EngineParams = { threads: 2, memory_limit: '1.5GB', workers: 0, workers_min_lines: 5000 };
+export { ENGINE_DEFAULTS };
 
 export const DEFAULT_PSEUDONYM_KEY = 'change-me-per-engagement';
 
@@ -163,7 +163,8 @@ export function validateConfig(config: Config): Config {
     if (!ok) throw new SoOError('config', `${section}.${key} ${message}`);
   };
   if (!Number.isInteger(config.seed)) throw new SoOError('config', 'seed must be an integer');
-  check('engine')(Number.isInteger(config.engine.threads) && config.engine.threads >= 1, 'threads', 'must be an integer >= 1');
+  check('engine')(Number.isInteger(config.engine.threads) && config.engine.threads >= 0, 'threads', 'must be an integer >= 0 (0: every core)');
+  check('engine')(MEMORY_LIMIT.test(config.engine.memory_limit), 'memory_limit', 'must be a share of physical memory such as "60%" or a size such as "4GB"');
   check('engine')(Number.isInteger(config.engine.workers) && config.engine.workers >= 0, 'workers', 'must be an integer >= 0 (0: one per core)');
   check('engine')(Number.isInteger(config.engine.workers_min_lines) && config.engine.workers_min_lines >= 0, 'workers_min_lines', 'must be an integer >= 0');
   check('output')(OUTPUT_FORMATS.includes(config.output.format), 'format', `must be ${OUTPUT_FORMATS.join(', ').replace(/, (\w+)$/, ' or $1')}, got ${config.output.format}`);

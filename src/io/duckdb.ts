@@ -2,6 +2,7 @@
  * The embedded DuckDB that does all event-scale work. One database per run;
  * results come back to JS only as line-level (or smaller) tables.
  */
+import { availableParallelism, totalmem } from 'node:os';
 import type { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
@@ -13,10 +14,11 @@ export interface Db {
   onStatement?: (sql: string) => void;
 }
 
-/** The config's `engine` section. */
+/** The config's `engine` section (defaults in config.ts, ENGINE_DEFAULTS). */
 export interface EngineParams {
+  /** DuckDB threads; 0: one per core of the machine. */
   threads: number;
-  /** DuckDB memory ceiling; above it DuckDB spills to the output folder's .tmp. */
+  /** DuckDB memory ceiling, a share of physical memory ("20%") or a size ("4GB"); above it DuckDB spills to the output folder's .tmp. */
   memory_limit: string;
   /** Worker threads for the per-account work (networks, report layouts); 0: one per core of the machine. */
   workers: number;
@@ -24,7 +26,29 @@ export interface EngineParams {
   workers_min_lines: number;
 }
 
+/**
+ * DuckDB gets every core (threads 0) and a fifth of physical memory by default. A fifth, not DuckDB's own
+ * 80%: DuckDB fills a large hash table up to its limit before it spills, so the limit sets the peak (the
+ * duplicate search at x100 took 7,954 MiB of RSS under a 60% limit), while spilling here costs next to nothing
+ * (that search at x10: the same CPU time under a 300 MB limit as under 8 GB). The rest of memory is for
+ * Node (line-level tables, graphs, the report) and for the page cache, through which the staged scans and
+ * the inputs are read several times. The config's engine section pins either (docs/config.md, docs/scaling.md).
+ */
+export const ENGINE_DEFAULTS: EngineParams = { threads: 0, memory_limit: '20%', workers: 0, workers_min_lines: 5000 };
+
+/** What engine.memory_limit may say: a percentage of physical memory, or a size DuckDB reads. */
+export const MEMORY_LIMIT = /^(\d+(\.\d+)?%|\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB))$/i;
+
+/** The engine settings a run uses on this machine: shares resolved to a thread count and a size (run.json records them). */
+export function resolveEngine(params: Pick<EngineParams, 'threads' | 'memory_limit'>): Pick<EngineParams, 'threads' | 'memory_limit'> {
+  const threads = params.threads === 0 ? availableParallelism() : params.threads;
+  const share = /^(\d+(\.\d+)?)%$/.exec(params.memory_limit.trim());
+  const memory_limit = share ? `${Math.floor((totalmem() * Number(share[1])) / 100 / 2 ** 20)}MiB` : params.memory_limit;
+  return { threads, memory_limit };
+}
+
 export interface DbOptions {
+  /** As in EngineParams; default ENGINE_DEFAULTS. */
   threads?: number;
   memoryLimit?: string;
   /** Where DuckDB may spill when a query needs more than the memory limit. */
@@ -32,11 +56,12 @@ export interface DbOptions {
 }
 
 export async function openDb(options: DbOptions = {}): Promise<Db> {
+  const engine = resolveEngine({ threads: options.threads ?? ENGINE_DEFAULTS.threads, memory_limit: options.memoryLimit ?? ENGINE_DEFAULTS.memory_limit });
   const settings: Record<string, string> = {
-    threads: String(options.threads ?? 2),
+    threads: String(engine.threads),
+    memory_limit: engine.memory_limit,
     preserve_insertion_order: 'true',
   };
-  if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
   if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
   // Loaded on first use: the native library takes 0.4 s to load, and runs that start after the mart need no engine.
   const { DuckDBInstance } = await import('@duckdb/node-api');

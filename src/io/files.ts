@@ -3,7 +3,7 @@
  * that each is readable, comma-separated, in its encoding, has its required columns
  * and, for a required file, a data row.
  */
-import { existsSync, statSync, openSync, readSync, closeSync, createReadStream } from 'node:fs';
+import { existsSync, statSync, openSync, readSync, closeSync, createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { CONTRACT, headerColumns, type FileName, type FileSpec } from './contract';
@@ -30,6 +30,11 @@ export interface InputFile {
    * without complaint.
    */
   integrity?: Promise<FileSurvey>;
+  /**
+   * For an input given as a folder of files (`events/`, e.g. one export a day): each file, in name order,
+   * checked like a file of its own. `path` is then the folder, and the loader reads every part in one scan.
+   */
+  parts?: InputFile[];
 }
 
 /** The whole-file check of a gzip-compressed CSV (the name bench.ts times it by); rejects on a truncated or corrupt stream. */
@@ -39,12 +44,41 @@ export function verifyGzip(path: string): Promise<FileSurvey> {
 
 const FORMATS: FileFormat[] = ['csv', 'csv.gz', 'parquet'];
 
-export function locate(dataDir: string, name: FileName): { path: string; format: FileFormat } | undefined {
+export interface Located {
+  path: string;
+  format: FileFormat;
+  /** For a folder: its data files, in name order. */
+  files?: string[];
+}
+
+const formatOf = (file: string): FileFormat | undefined => FORMATS.find((f) => file.endsWith(`.${f}`));
+
+/**
+ * The file of one input in a data folder: `<name>.csv`, `.csv.gz` or `.parquet`; else a folder `<name>/` of
+ * such files; else the files `<name>-*` or `<name>_*` of the data folder (`events-2026-03-01.csv.gz`, ...).
+ * Several files are all in one format; names starting with a dot, and files of other kinds, are not read.
+ */
+export function locate(dataDir: string, name: FileName): Located | undefined {
   for (const format of FORMATS) {
     const path = join(dataDir, `${name}.${format}`);
     if (existsSync(path)) return { path, format };
   }
-  return undefined;
+  const dir = join(dataDir, name);
+  if (existsSync(dir) && statSync(dir).isDirectory()) {
+    const files = readdirSync(dir).filter((f) => !f.startsWith('.') && formatOf(f) && statSync(join(dir, f)).isFile());
+    if (!files.length) throw new SoOError('load', `${dir} holds no ${name} file (.csv, .csv.gz or .parquet)`);
+    return several(dir, dir, files, name);
+  }
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) return undefined;
+  const named = readdirSync(dataDir).filter((f) => (f.startsWith(`${name}-`) || f.startsWith(`${name}_`)) && formatOf(f) && statSync(join(dataDir, f)).isFile());
+  return named.length ? several(join(dataDir, `${name}[-_]*`), dataDir, named, name) : undefined;
+}
+
+/** An input given as several files of `dir`, read in name order; `path` names them in messages and run.json. */
+function several(path: string, dir: string, files: string[], name: FileName): Located {
+  const formats = [...new Set(files.map((f) => formatOf(f)!))];
+  if (formats.length > 1) throw new SoOError('load', `${path} mixes ${formats.join(' and ')} files: the ${name} files must be in one format`);
+  return { path, format: formats[0], files: [...files].sort().map((f) => join(dir, f)) };
 }
 
 /** Splits one CSV record (RFC 4180 quoting) into fields. */
@@ -197,36 +231,54 @@ export async function preflight(dataDir: string, options: LoadOptions = {}): Pro
   }
   const found: InputFile[] = [];
   const needed = (spec: FileSpec) => (options.required ? options.required.includes(spec.name) : spec.required);
+  /** One file, checked on its own; `hasRows` says whether a header-only file is an error. */
+  const checkFile = async (spec: FileSpec, path: string, format: FileFormat, hasRows: boolean): Promise<InputFile & { hasRows: boolean }> => {
+    const encoding = encodingOf(options, spec.name);
+    if (format === 'parquet') {
+      checkParquetMagic(path);
+      return { name: spec.name, path, format, columns: [], encoding: 'utf-8', lineBreak: 10, hasRows: true };
+    }
+    let head: Head;
+    try {
+      head = format === 'csv.gz' ? await readGzipHead(path) : readPlainHead(path);
+    } catch (e) {
+      throw new SoOError('load', `${path} cannot be read as gzip-compressed CSV (${(e as Error).message})`);
+    }
+    const header = parseHeader(head, path, encoding);
+    checkColumns(spec, header.columns, path, header.record);
+    if (hasRows && !header.hasRows) throw new SoOError('load', `${path} has a header but no rows: nothing to analyse`);
+    return { name: spec.name, path, format, columns: header.columns, encoding, lineBreak: header.lineBreak, hasRows: header.hasRows };
+  };
   for (const spec of CONTRACT) {
     const hit = locate(dataDir, spec.name);
     if (!hit) {
       if (needed(spec)) {
-        throw new SoOError('load', `missing required file ${spec.name} in ${dataDir} (expected ${spec.name}.csv, ${spec.name}.csv.gz or ${spec.name}.parquet)`);
+        throw new SoOError('load', `missing required file ${spec.name} in ${dataDir} (expected ${spec.name}.csv, ${spec.name}.csv.gz, ${spec.name}.parquet or a folder ${spec.name}/ of such files)`);
       }
       continue;
     }
-    const encoding = encodingOf(options, spec.name);
-    if (hit.format === 'parquet') {
-      checkParquetMagic(hit.path);
-      found.push({ name: spec.name, path: hit.path, format: hit.format, columns: [], encoding: 'utf-8', lineBreak: 10 });
+    if (!hit.files) {
+      const { hasRows: _, ...file } = await checkFile(spec, hit.path, hit.format, needed(spec));
+      found.push(file);
       continue;
     }
-    let head: Head;
-    try {
-      head = hit.format === 'csv.gz' ? await readGzipHead(hit.path) : readPlainHead(hit.path);
-    } catch (e) {
-      throw new SoOError('load', `${hit.path} cannot be read as gzip-compressed CSV (${(e as Error).message})`);
+    // A folder: every file has the first one's header (the scan reads columns by position); some file has rows.
+    const parts: InputFile[] = [];
+    let rows = false;
+    for (const path of hit.files) {
+      const { hasRows, ...part } = await checkFile(spec, path, hit.format, false);
+      if (parts.length && part.columns.join(',') !== parts[0].columns.join(',')) {
+        throw new SoOError('load', `${path} has other columns than ${parts[0].path} (${part.columns.join(', ')} against ${parts[0].columns.join(', ')}): every ${spec.name} file needs the same header`);
+      }
+      rows ||= hasRows;
+      parts.push(part);
     }
-    const header = parseHeader(head, hit.path, encoding);
-    checkColumns(spec, header.columns, hit.path, header.record);
-    if (needed(spec) && !header.hasRows) {
-      throw new SoOError('load', `${hit.path} has a header but no rows: nothing to analyse`);
-    }
-    found.push({ name: spec.name, path: hit.path, format: hit.format, columns: header.columns, encoding, lineBreak: header.lineBreak });
+    if (needed(spec) && !rows) throw new SoOError('load', `${hit.path}: its files have a header but no rows: nothing to analyse`);
+    found.push({ ...parts[0], path: hit.path, parts });
   }
   const ahead = options.checkAheadBytes ?? LOAD_DEFAULTS.checkAheadBytes;
   const checks: Promise<unknown>[] = [];
-  for (const f of found) {
+  for (const f of found.flatMap((input) => input.parts ?? [input])) {
     if (f.format === 'parquet') continue;
     f.integrity = surveyCsv(f.path, f.format, f.lineBreak);
     // Awaited by the loader; until then a failure must not count as unhandled.

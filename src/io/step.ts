@@ -9,9 +9,9 @@ import { datasetPath, runFiles } from '../catalog';
 import type { StepDef } from '../pipeline/step';
 import { DEFAULT_PRODUCTS } from '../offers/products';
 import { fileSpec, type FileName } from './contract';
-import { dropRelation, lit, run } from './duckdb';
+import { dropRelation, lit, queryValue, run } from './duckdb';
 import { absentFiles, preflight, type InputFile } from './files';
-import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from './load';
+import { emptyTable, loadFile, LOAD_ORDER, stagePath, type FileCounts } from './load';
 import type { FileEncoding, LoadOptions } from './options';
 import { quarantineWarning } from './warnings';
 
@@ -84,8 +84,21 @@ export const loadStep: StepDef<LoadParams> = {
       }
       // Written as a temporary file and renamed, so a killed run leaves no Parquet file that looks complete.
       const target = inputPath(inputsDir, name);
-      await run(db, `COPY (SELECT * FROM ${name}) TO ${lit(target + '.tmp')} (FORMAT parquet, COMPRESSION snappy)`);
+      // On one thread: the accepted view anti-joins the rejects, and DuckDB's hash join keeps the scan's order
+      // only on one thread; in parallel, rows and row groups came out in another order from run to run.
+      const threads = await queryValue<number>(db, `SELECT current_setting('threads')`);
+      await run(db, 'SET threads = 1');
+      try {
+        await run(db, `COPY (SELECT * FROM ${name}) TO ${lit(target + '.tmp')} (FORMAT parquet, COMPRESSION snappy)`);
+      } finally {
+        await run(db, `SET threads = ${Number(threads)}`);
+      }
       renameSync(target + '.tmp', target);
+      // Later files read only the accepted table of this one (foreign keys): its staged scan can go.
+      await dropRelation(db, name);
+      await run(db, `CREATE VIEW ${name} AS SELECT * FROM read_parquet(${lit(target)})`);
+      await dropRelation(db, `raw_${name}`);
+      rmSync(stagePath(runFiles(ctx.out).tmpDir, name), { force: true });
     }
     // Later steps read the Parquet files, so a full run and a run --from mart read the same rows.
     for (const name of LOAD_ORDER) for (const r of [name, `raw_${name}`, `bad_${name}`]) await dropRelation(db, r);

@@ -19,7 +19,7 @@ import { DATASETS, datasetFiles, datasetPath, runFiles, tableFiles, type Dataset
 import type { Config, SectionName } from '../config';
 import { FEATURES } from '../mart/dictionary';
 import { ruleFeatures } from '../features/rules';
-import { closeDb, lit, openDb, queryRows, type Db } from '../io/duckdb';
+import { closeDb, lit, openDb, queryRows, resolveEngine, type Db, type EngineParams } from '../io/duckdb';
 import { locate } from '../io/files';
 import { CONTRACT, type FileName } from '../io/contract';
 import { checkMartFolder, readMartFolder } from '../mart/folder';
@@ -82,6 +82,8 @@ export interface Manifest {
   timings_s: Record<string, number>;
   /** Peak resident memory of the process (JS and DuckDB), MB. */
   peak_rss_mb?: number;
+  /** DuckDB's threads and memory limit on this machine: config.engine with its shares resolved. */
+  engine?: Pick<EngineParams, 'threads' | 'memory_limit'>;
   versions: Record<string, string>;
 }
 
@@ -268,7 +270,8 @@ async function accountIds(db: Db, data: string, out: string, loads: boolean): Pr
     ? (() => {
         const hit = locate(data, 'accounts');
         if (!hit) return undefined;
-        return hit.format === 'parquet' ? `read_parquet(${lit(hit.path)})` : `read_csv(${lit(hit.path)}, header = true, all_varchar = true, ignore_errors = true)`;
+        const files = `[${(hit.files ?? [hit.path]).map(lit).join(', ')}]`;
+        return hit.format === 'parquet' ? `read_parquet(${files})` : `read_csv(${files}, header = true, all_varchar = true, ignore_errors = true)`;
       })()
     : `read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), 'accounts'))})`;
   if (!source) return new Set();
@@ -415,7 +418,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
     completed: false, data, ...((options.mart ?? before?.mart) !== undefined ? { mart: options.mart ?? before?.mart } : {}),
     from: plan[0].name, until: plan[plan.length - 1].name, seed: config.seed, config,
     inputs: loads ? [] : (imported ? (imported.load_summary as FileCounts[] | undefined) : before?.inputs) ?? [], observed_days: before?.observed_days, steps: {}, outputs: {},
-    removed_stale: [], warnings: [], timings_s: {}, versions: versions(),
+    removed_stale: [], warnings: [], timings_s: {}, engine: resolveEngine(config.engine), versions: versions(),
   };
   const stale = staleSteps(plan);
   // From a mart computed elsewhere, the load and mart outputs of whatever the folder held are replaced too.

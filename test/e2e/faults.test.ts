@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { DATASETS, datasetPath, runFiles, type DatasetName } from '../../src/catalog';
 import { generatePilot } from '../../src/generate/pilot';
@@ -158,10 +158,14 @@ describe('a run killed in the middle of a step', () => {
         if (later.name !== step) expect(existsSync(datasetPath(out, name)), `${name} of ${later.name}`).toBe(false);
       }
     }
-    const leftovers = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
+    // Half-written outputs are files; the run's temporary folder (runFiles(out).tmpDir: the loader's staged
+    // scans, DuckDB's spill) may be left by a killed run, and the next run clears it.
+    const tmpDir = relative(out, runFiles(out).tmpDir);
+    const leftovers = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp') && f !== tmpDir);
     for (const f of leftovers) expect(statSync(join(out, f)).isFile()).toBe(true);
     const again = await runPipeline({ data, out, config: resolveConfig({}), log: silent });
     expect(again.completed).toBe(true);
+    expect(existsSync(runFiles(out).tmpDir)).toBe(false);
   }, 120_000);
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { generatePilot, type GenerateSummary } from '../../src/generate/pilot';
 import { runPipeline, type Manifest } from '../../src/pipeline/run';
 import { resolveConfig } from '../../src/config';
+import { resolveEngine } from '../../src/io/duckdb';
 import { datasetPath, runFiles } from '../../src/catalog';
 import { readPlainCsv } from '../../src/io/tables';
 import { runQuality } from '../../src/quality/metrics';
@@ -45,7 +46,8 @@ describe('pipeline on a generated pilot', () => {
   it('completes and says so in run.json', () => {
     const saved = JSON.parse(readFileSync(runFiles(out).manifest, 'utf8')) as Manifest;
     expect(saved.completed).toBe(true);
-    expect(Object.keys(saved.timings_s)).toEqual(expect.arrayContaining(['load', 'mart', 'network', 'value', 'personas', 'offers', 'report', 'total']));
+    expect(Object.keys(saved.timings_s)).toEqual(expect.arrayContaining(['load', 'mart', 'network', 'value', 'personas', 'offers', 'report', 'total']));    // The engine as it ran on this machine: config.engine's shares resolved.
+    expect(saved.engine).toEqual(resolveEngine(saved.config.engine));
   });
 
   it('quarantines exactly the broken rows the generator injected, per file', () => {

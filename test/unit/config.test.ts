@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism, totalmem } from 'node:os';
 import { defaults, resolveConfig } from '../../src/config';
+import { resolveEngine } from '../../src/io/duckdb';
 
 describe('config', () => {
   it('merges a partial user config over the defaults', () => {
@@ -64,5 +66,22 @@ describe('persona signatures and pinned rules change one at a time', () => {
     const second = resolveConfig(examples[1]);
     expect(Object.keys(second.personas.signatures)).toEqual([...Object.keys(base.signatures), 'night_owl']);
     expect(second.personas.signatures.office.description).toBe(base.signatures.office.description);
+  });
+});
+
+describe('config: the engine section', () => {
+  it('defaults to every core and a fifth of physical memory, resolved on this machine', () => {
+    const engine = resolveEngine(defaults().engine);
+    expect(defaults().engine).toEqual({ threads: 0, memory_limit: '20%' });
+    expect(engine.threads).toBe(availableParallelism());
+    expect(engine.memory_limit).toBe(`${Math.floor((totalmem() * 0.2) / 2 ** 20)}MiB`);
+  });
+  it('pins threads and a memory size as given', () => {
+    const c = resolveConfig({ engine: { threads: 1, memory_limit: '4GB' } });
+    expect(resolveEngine(c.engine)).toEqual({ threads: 1, memory_limit: '4GB' });
+  });
+  it('refuses a memory limit that is neither a share nor a size, and negative threads', () => {
+    expect(() => resolveConfig({ engine: { memory_limit: 'lots' } })).toThrow(/engine\.memory_limit must be a share/);
+    expect(() => resolveConfig({ engine: { threads: -1 } })).toThrow(/engine\.threads must be an integer >= 0/);
   });
 });

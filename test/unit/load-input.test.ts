@@ -44,8 +44,8 @@ describe('loader: a quote not closed on its line costs only its own row', () => 
     // raw_line holds the row as written (CSV-quoted in the quarantine file); its columns stay empty.
     expect(rows).toEqual(['30,unparseable CSV row: unterminated quote in cell_id,"+491511,2026-03-02T09:00:00+01:00,voice,out,+4930123,fixed,,60,,""C30,,0",,,,,,,,,,,,']);
     expect(cells[0].n).toBe(19999);
-    // The repaired copy was made where the run said, and is gone.
-    expect(readdirSync(copies)).toEqual([]);
+    // The repaired copy was made where the run said, and is gone (the staged scans stay until the load step has written its inputs).
+    expect(readdirSync(copies).filter((f) => !/^raw_\w+\.parquet$/.test(f))).toEqual([]);
   });
 
   it('several broken quotes in a gzip file with CRLF line ends: each costs its row; a quote inside a value is a plain character', async () => {
