@@ -86,7 +86,9 @@ export function computeValue({ mart, personas, ties, holdings }: ValueInputs, cf
   });
 
   // Peers: same persona and activity band, falling back to the persona, then to every line.
-  const personaOf = new Map((personas.array('line_id') as string[]).map((id, i) => [id, (personas.array('persona') as string[])[i]]));
+  // Each column read once: arquero's array() of a derived table copies it, and per row that was quadratic (492 s at x100).
+  const personaNames = personas.array('persona') as string[];
+  const personaOf = new Map((personas.array('line_id') as string[]).map((id, i) => [id, personaNames[i]]));
   const persona = ids.map((id) => personaOf.get(id) ?? '');
   const activity = ids.map((_, i) => minutes[i] + sms[i] + data[i] / 100);
   const bands = new Array<number>(n).fill(1);
