@@ -71,7 +71,7 @@ runMain(async () => {
     const floor = await decompressSeconds(join(data, 'events.csv.gz'));
     const scan = await scanSeconds(data, join(outRoot, 'tmp'));
     const pipeline = join(__dirname, 'pipeline.js');
-    const wall = timed(process.execPath, [pipeline, '--data', data, '--out', out]);
+    const wall = timed(process.execPath, ['--max-old-space-size=8192', pipeline, '--data', data, '--out', out]);
     const m = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as Manifest;
     // The analyst's loop after the full run: the README's command, then node on the built CLI.
     const loopNpm = timed('npm', ['run', '-s', 'pipeline', '--', '--data', data, '--out', out, '--from', 'personas']);

@@ -106,7 +106,6 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
       held: others.map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
       sharesAt: (then) => ({ neighbour: neighbourShares(ids, inputs.ties, then), account: accountShares(ids, design.accountIds, then) }),
     }, mart, holdings, inputs.windowEnd, { ...cfg, seed });
-    models.push(m);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
     ids.forEach((id, i) => {
       const holds = owners.has(id);
@@ -131,6 +130,9 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
         reason: holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis,
       });
     });
+    // Kept without its scores and reason closure, which hold the product's design matrix: ten of those at once
+    // ran a 181k-line base out of heap.
+    models.push({ ...m, propensity: [], drivers: () => [] });
   }
   return {
     propensities: aq.from(pairs),
