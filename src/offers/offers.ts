@@ -10,7 +10,7 @@ import { describe } from '../features/describe';
 import { groupBy, groupIndices, round } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, neighbourShares, productModel, readHoldings, type ModelOptions, type ProductModel } from './model';
+import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, neighbourShares, productModel, readHoldings, type ModelOptions } from './model';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
 
 export type { Tariff };
@@ -94,7 +94,7 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
   const sorted = new Map<string, number[]>();
   const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
   const martColumns = new Set(mart.columnNames());
-  const models: ProductModel[] = [];
+  const models: Record<string, unknown>[] = [];
   const pairs: Record<string, unknown>[] = [];
   for (const product of catalog) {
     const owners = holdings.holders.get(product.product_id) ?? new Set<string>();
@@ -130,18 +130,15 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
         reason: holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis,
       });
     });
-    // Kept without its scores and reason closure, which hold the product's design matrix: ten of those at once
-    // ran a 181k-line base out of heap.
-    models.push({ ...m, propensity: [], drivers: () => [] });
-  }
-  return {
-    propensities: aq.from(pairs),
-    models: aq.from(models.map((m) => ({
+    // Only the model's summary row is kept: its scores and reason closure hold the product's design matrix, and
+    // ten of those at once ran a 181k-line base out of heap.
+    models.push({
       product_id: m.product_id, model: m.model, holders: m.holders, recent_adopters: m.recent_adopters, at_risk: m.at_risk,
       l2: m.l2 === null ? null : round(m.l2, 6), cv_log_loss: m.cv_log_loss === null ? null : round(m.cv_log_loss, 6),
       adoption_rate: round(m.adoption_rate, 6), scale: m.scale, note: m.note,
-    }))),
-  };
+    });
+  }
+  return { propensities: aq.from(pairs), models: aq.from(models) };
 }
 
 export interface OfferInputs {

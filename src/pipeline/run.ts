@@ -283,11 +283,9 @@ async function accountIds(db: Db, data: string, out: string, loads: boolean): Pr
 async function inputRows(db: () => Promise<Db>, out: string, file: FileName): Promise<number> {
   // The load's summary counts the accepted rows: reading it spares a run --from a later step the 0.4 s of
   // loading DuckDB to count them in the Parquet file.
-  const summary = datasetPath(out, 'load_summary');
-  if (existsSync(summary)) {
-    const parsed: unknown = JSON.parse(readFileSync(summary, "utf8"));
-    const entry = Array.isArray(parsed) ? (parsed as { file: string; accepted?: number }[]).find((f) => f.file === file) : undefined;
-    if (entry && typeof entry.accepted === 'number') return entry.accepted;
+  if (hasOutput(out, 'load_summary')) {
+    const entry = (readOutput(out, 'load_summary') as FileCounts[]).find((f) => f.file === file);
+    if (entry) return entry.accepted;
   }
   const rows = await queryRows<{ n: number }>(await db(), `SELECT count(*) AS n FROM read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), file))})`);
   return Number(rows[0]?.n ?? 0);
