@@ -1,10 +1,15 @@
 /**
- * L2-regularised logistic regression fitted by Newton's method (IRLS). Small and
- * exact enough for tens of features and up to millions of rows, deterministic, and
- * its coefficients explain each propensity (the offer's reason).
+ * L2-regularised logistic regression fitted by Newton's method (IRLS). Small and exact enough for tens of
+ * features and up to millions of rows, deterministic, and its coefficients explain each propensity (the
+ * offer's reason).
+ *
+ * Rows are packed once into one Float64Array (row-major, the intercept's 1 first): the Hessian's inner loop
+ * then walks contiguous memory, which is most of a fit's cost. The penalty is chosen by approximate
+ * leave-one-out cross-validation (Rad & Maleki, "A scalable estimate of the out-of-sample prediction error via
+ * approximate leave-one-out", JRSS-B 82, 2020): one fit per candidate instead of one per candidate and fold,
+ * each warm-started from the previous candidate's weights.
  */
 import { sigmoid } from '../util/stats';
-import { createRng, shuffle } from '../util/rng';
 
 export interface LogisticModel {
   /** Intercept first, then one weight per feature. */
@@ -18,110 +23,247 @@ export interface LogisticOptions {
   tolerance?: number;
 }
 
+/** Rows of features, row-major, without the intercept: what a product's design hands to the fit. */
+export interface Rows {
+  data: Float64Array;
+  count: number;
+  width: number;
+}
 
-/** Solves A x = b for a symmetric positive definite A (Cholesky). */
-function solve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const l = a.map((row) => row.map(() => 0));
-  for (let i = 0; i < n; i++) {
+/** Packs rows of features (number[][]) into Rows. */
+export function rowsOf(x: readonly (readonly number[])[]): Rows {
+  const width = x[0]?.length ?? 0;
+  const data = new Float64Array(x.length * width);
+  x.forEach((row, i) => data.set(row, i * width));
+  return { data, count: x.length, width };
+}
+
+/**
+ * The rows as columns, the intercept's column of 1 first, optionally only the rows listed. Column-major because
+ * every pass of a fit is then a dot product or an update over two contiguous arrays, which runs about twice as
+ * fast in V8 as the same arithmetic row by row.
+ */
+interface Columns {
+  cols: Float64Array[];
+  n: number;
+}
+
+function columnsOf(x: Rows, pick?: readonly number[]): Columns {
+  const n = pick ? pick.length : x.count;
+  const cols = Array.from({ length: x.width + 1 }, () => new Float64Array(n));
+  cols[0].fill(1);
+  for (let r = 0; r < n; r++) {
+    const off = (pick ? pick[r] : r) * x.width;
+    for (let j = 0; j < x.width; j++) cols[j + 1][r] = x.data[off + j];
+  }
+  return { cols, n };
+}
+
+/** Σ a[i]·b[i], four sums at a time (independent adds the CPU can overlap). */
+function dot(a: Float64Array, b: Float64Array, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < n; i++) s0 += a[i] * b[i];
+  return s0 + s1 + s2 + s3;
+}
+
+/** The linear predictor of every row into z. */
+function predictor(d: Columns, w: Float64Array, z: Float64Array): void {
+  z.fill(w[0]);
+  for (let j = 1; j < d.cols.length; j++) {
+    const c = d.cols[j];
+    const wj = w[j];
+    if (wj !== 0) for (let i = 0; i < d.n; i++) z[i] += wj * c[i];
+  }
+}
+
+/** In-place Cholesky factor (lower triangle, row-major p × p) of a symmetric positive definite matrix. */
+function cholesky(a: Float64Array, p: number): Float64Array {
+  const l = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = a[i][j];
-      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
-      l[i][j] = i === j ? Math.sqrt(Math.max(s, 1e-12)) : s / l[j][j];
+      let s = a[i * p + j];
+      for (let k = 0; k < j; k++) s -= l[i * p + k] * l[j * p + k];
+      l[i * p + j] = i === j ? Math.sqrt(Math.max(s, 1e-12)) : s / l[j * p + j];
     }
   }
-  const y = new Array(n).fill(0);
-  for (let i = 0; i < n; i++) {
+  return l;
+}
+
+/** Solves L y = b (forward substitution) into y. */
+function forward(l: Float64Array, p: number, b: ArrayLike<number>, y: Float64Array): void {
+  for (let i = 0; i < p; i++) {
     let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i][k] * y[k];
-    y[i] = s / l[i][i];
+    for (let k = 0; k < i; k++) s -= l[i * p + k] * y[k];
+    y[i] = s / l[i * p + i];
   }
-  const x = new Array(n).fill(0);
-  for (let i = n - 1; i >= 0; i--) {
+}
+
+/** Solves L Lᵀ x = b. */
+function solve(l: Float64Array, p: number, b: Float64Array): Float64Array {
+  const y = new Float64Array(p);
+  forward(l, p, b, y);
+  const x = new Float64Array(p);
+  for (let i = p - 1; i >= 0; i--) {
     let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= l[k][i] * x[k];
-    x[i] = s / l[i][i];
+    for (let k = i + 1; k < p; k++) s -= l[k * p + i] * x[k];
+    x[i] = s / l[i * p + i];
   }
   return x;
 }
 
-export function fitLogistic(x: number[][], y: number[], options: LogisticOptions & { start?: number[] }): LogisticModel {
-  const p = (x[0]?.length ?? 0) + 1;
-  let w = options.start ? [...options.start] : new Array(p).fill(0);
-  const tol = options.tolerance ?? 1e-8;
-  const row = new Float64Array(p);
+interface Fit {
+  w: Float64Array;
+  iterations: number;
+  /** Cholesky factor of the penalised Hessian at the last step (at the optimum, to the tolerance). */
+  factor: Float64Array;
+}
+
+function newton(d: Columns, y: ArrayLike<number>, o: LogisticOptions, start?: Float64Array): Fit {
+  const { cols, n } = d;
+  const p = cols.length;
+  const w = start ? Float64Array.from(start) : new Float64Array(p);
+  // Newton converges quadratically: a step under 1e-5 leaves an error of the order of its square.
+  const tol = o.tolerance ?? 1e-5;
+  const grad = new Float64Array(p);
+  const hess = new Float64Array(p * p);
+  const z = new Float64Array(n);
+  const r = new Float64Array(n);
+  const sx = new Float64Array(n);
+  const s = new Float64Array(n);
+  let factor: Float64Array = new Float64Array(p * p);
   let it = 0;
-  for (; it < options.iterations; it++) {
-    const grad = new Array(p).fill(0);
-    const hess = Array.from({ length: p }, () => new Float64Array(p));
-    for (let i = 0; i < x.length; i++) {
-      row[0] = 1;
-      const xi = x[i];
-      for (let j = 1; j < p; j++) row[j] = xi[j - 1];
-      let z = 0;
-      for (let j = 0; j < p; j++) z += w[j] * row[j];
-      const mu = sigmoid(z);
-      const r = mu - y[i];
-      const s = mu * (1 - mu);
-      for (let j = 0; j < p; j++) {
-        const rj = row[j];
-        grad[j] += r * rj;
-        const sj = s * rj;
-        const hj = hess[j];
-        for (let k = 0; k <= j; k++) hj[k] += sj * row[k];
-      }
+  for (; it < o.iterations; it++) {
+    predictor(d, w, z);
+    for (let i = 0; i < n; i++) {
+      const mu = sigmoid(z[i]);
+      r[i] = mu - y[i];
+      s[i] = mu * (1 - mu);
+    }
+    // Gradient Xᵀr and Hessian Xᵀ diag(s) X, lower triangle, then mirrored.
+    for (let j = 0; j < p; j++) {
+      const cj = cols[j];
+      grad[j] = dot(r, cj, n);
+      for (let i = 0; i < n; i++) sx[i] = s[i] * cj[i];
+      for (let k = 0; k <= j; k++) hess[j * p + k] = dot(sx, cols[k], n);
     }
     // The intercept is not penalised.
     for (let j = 1; j < p; j++) {
-      grad[j] += options.l2 * w[j];
-      hess[j][j] += options.l2;
+      grad[j] += o.l2 * w[j];
+      hess[j * p + j] += o.l2;
     }
-    const full = hess.map((h, j) => Array.from(h, (v, k) => (k <= j ? v : hess[k][j])));
-    const step = solve(full, grad);
-    w = w.map((v, j) => v - step[j]);
-    if (Math.max(...step.map(Math.abs)) < tol) {
+    for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) hess[j * p + k] = hess[k * p + j];
+    factor = cholesky(hess, p);
+    const step = solve(factor, p, grad);
+    let largest = 0;
+    for (let j = 0; j < p; j++) {
+      w[j] -= step[j];
+      largest = Math.max(largest, Math.abs(step[j]));
+    }
+    if (largest < tol) {
       it++;
       break;
     }
   }
-  return { weights: w, iterations: it };
+  return { w, iterations: it, factor };
 }
 
-/** Mean log-loss of a model on rows (probabilities kept off 0 and 1). */
-export function logLoss(model: LogisticModel, x: number[][], y: number[]): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) {
-    const p = Math.min(1 - 1e-12, Math.max(1e-12, predictLogistic(model, x[i])));
-    s -= y[i] ? Math.log(p) : Math.log(1 - p);
+export function fitLogistic(x: readonly (readonly number[])[] | Rows, y: ArrayLike<number>, options: LogisticOptions & { start?: number[] }): LogisticModel {
+  const rows = Array.isArray(x) ? rowsOf(x) : (x as Rows);
+  const fit = newton(columnsOf(rows), y, options, options.start ? Float64Array.from(options.start) : undefined);
+  return { weights: Array.from(fit.w), iterations: fit.iterations };
+}
+
+/** One row's log-loss (the probability kept off 0 and 1). */
+const pointLoss = (mu: number, y: number) => {
+  const p = Math.min(1 - 1e-12, Math.max(1e-12, mu));
+  return y ? -Math.log(p) : -Math.log(1 - p);
+};
+
+/**
+ * The approximate leave-one-out log-loss of a fit (Rad & Maleki 2020): leaving row i out moves its linear
+ * predictor by one Newton step, z₋ᵢ = zᵢ + hᵢ / (1 − dᵢ hᵢ) · (μᵢ − yᵢ), where hᵢ = xᵢᵀ H⁻¹ xᵢ with H the
+ * penalised Hessian at the optimum and dᵢ = μᵢ(1 − μᵢ) (Sherman-Morrison on H − dᵢ xᵢ xᵢᵀ). For ridge-penalised
+ * models this is accurate to O(1/n) of exact leave-one-out, at the cost of one more pass over the rows.
+ */
+function approximateLooLoss(d: Columns, y: ArrayLike<number>, fit: Fit): number {
+  const { cols, n } = d;
+  const p = cols.length;
+  const l = fit.factor;
+  // hᵢ = ‖L⁻¹xᵢ‖² by forward substitution over columns, v_j = (x_j − Σₖ L_jk v_k) / L_jj, a block of rows at a
+  // time so that the block's columns stay in cache.
+  const block = 512;
+  const v = cols.map(() => new Float64Array(block));
+  const h = new Float64Array(n);
+  for (let from = 0; from < n; from += block) {
+    const m = Math.min(block, n - from);
+    for (let j = 0; j < p; j++) {
+      const vj = v[j];
+      const cj = cols[j];
+      for (let i = 0; i < m; i++) vj[i] = cj[from + i];
+      for (let k = 0; k < j; k++) {
+        const ljk = l[j * p + k];
+        if (ljk === 0) continue;
+        const vk = v[k];
+        for (let i = 0; i < m; i++) vj[i] -= ljk * vk[i];
+      }
+      const ljj = l[j * p + j];
+      for (let i = 0; i < m; i++) {
+        vj[i] /= ljj;
+        h[from + i] += vj[i] * vj[i];
+      }
+    }
   }
-  return x.length ? s / x.length : 0;
+  const z = new Float64Array(n);
+  predictor(d, fit.w, z);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const mu = sigmoid(z[i]);
+    const s = mu * (1 - mu);
+    const left = z[i] + (h[i] / Math.max(1e-12, 1 - s * h[i])) * (mu - y[i]);
+    loss += pointLoss(sigmoid(left), y[i]);
+  }
+  return n ? loss / n : 0;
+}
+
+export interface PenaltyChoice {
+  l2: number;
+  /** Approximate leave-one-out mean log-loss of the chosen penalty. */
+  logLoss: number;
+  /** The model fitted on every row with that penalty. */
+  model: LogisticModel;
 }
 
 /**
- * The L2 penalty by k-fold cross-validation: each candidate fitted on k − 1 folds and scored by the log-loss
- * on the one left out (folds by a seeded shuffle, so the choice repeats). Returns the best candidate and its
- * cross-validated log-loss.
+ * The L2 penalty with the lowest approximate leave-one-out log-loss among `candidates`, and the model fitted
+ * with it on every row. Candidates are fitted from the largest penalty down, each starting from the weights of
+ * the one before (a path: few Newton steps each); ties go to the candidate listed first.
  */
-export function crossValidatedL2(x: number[][], y: number[], options: { candidates: readonly number[]; folds: number; iterations: number; seed: number }): { l2: number; logLoss: number } {
-  const rng = createRng(options.seed);
-  const fold = shuffle(rng, x.map((_, i) => i)).reduce((f, i, r) => ((f[i] = r % options.folds), f), new Array<number>(x.length));
-  let best = { l2: options.candidates[0], logLoss: Infinity };
-  for (const l2 of options.candidates) {
-    let loss = 0;
-    for (let k = 0; k < options.folds; k++) {
-      const train = x.map((_, i) => i).filter((i) => fold[i] !== k);
-      const test = x.map((_, i) => i).filter((i) => fold[i] === k);
-      if (!test.length) continue;
-      const m = fitLogistic(train.map((i) => x[i]), train.map((i) => y[i]), { l2, iterations: options.iterations });
-      loss += logLoss(m, test.map((i) => x[i]), test.map((i) => y[i])) * test.length;
-    }
-    loss /= x.length;
-    if (loss < best.logLoss - 1e-12) best = { l2, logLoss: loss };
+export function selectPenalty(x: Rows, y: ArrayLike<number>, options: { candidates: readonly number[]; iterations: number }): PenaltyChoice {
+  const d = columnsOf(x);
+  const order = options.candidates.map((_, k) => k).sort((a, b) => options.candidates[b] - options.candidates[a] || a - b);
+  const fits: { loss: number; fit: Fit }[] = new Array(options.candidates.length);
+  let start: Float64Array | undefined;
+  for (const k of order) {
+    const fit = newton(d, y, { l2: options.candidates[k], iterations: options.iterations }, start);
+    fits[k] = { loss: approximateLooLoss(d, y, fit), fit };
+    start = fit.w;
   }
-  return best;
+  let best = 0;
+  for (let k = 1; k < fits.length; k++) if (fits[k].loss < fits[best].loss - 1e-12) best = k;
+  return { l2: options.candidates[best], logLoss: fits[best].loss, model: { weights: Array.from(fits[best].fit.w), iterations: fits[best].fit.iterations } };
 }
 
-export function predictLogistic(model: LogisticModel, row: number[]): number {
+export function predictLogistic(model: LogisticModel, row: ArrayLike<number>): number {
   let z = model.weights[0];
   for (let j = 0; j < row.length; j++) z += model.weights[j + 1] * row[j];
   return sigmoid(z);

@@ -7,7 +7,7 @@
  * call weight that goes to colleagues who hold the product (network neighbours adopt at 3-5 times the rate
  * of others: Hill, Provost & Volinsky, Statistical Science 21, 2006), the share of the account's other
  * lines that hold it, the products already held, the plan's fee, prepaid or not, handset and device. The
- * penalty is chosen by cross-validated log-loss. The model's features and their direction are the reason
+ * penalty is chosen by approximate leave-one-out log-loss (logistic.ts). The model's features and their direction are the reason
  * each offer gives.
  *
  * Scale: what holding a product looks like is not how often lines take it up. Where holdings carry start
@@ -27,16 +27,15 @@ import { featureMatrix } from '../features/matrix';
 import { matches } from '../features/rules';
 import { mean, sd, sigmoid } from '../util/stats';
 import { deriveSeed } from '../util/rng';
-import { crossValidatedL2, fitLogistic, predictLogistic, type LogisticModel } from './logistic';
+import { fitLogistic, predictLogistic, selectPenalty, type LogisticModel, type PenaltyChoice, type Rows } from './logistic';
 import { PRODUCT_AFFINITY, type Product } from './products';
 
 export interface ModelOptions {
   /** Behaviour features of the mart, standardised as the dictionary scales them. */
   features: readonly string[];
   min_holders: number;
-  /** Penalties tried, per 1,000 training lines; the cross-validated best is used. */
+  /** Penalties tried, per 1,000 training lines; the one with the lowest approximate leave-one-out log-loss is used. */
   l2_candidates: readonly number[];
-  folds: number;
   iterations: number;
   /** Above this many lines, models are fitted on a seeded sample and score every line. */
   fit_sample: number;
@@ -173,24 +172,49 @@ export function recentAdoption(lineIds: readonly string[], spells: ReadonlyMap<s
   });
 }
 
-/** Per line, the share of its call weight with colleagues that goes to holders of the product (0 without ties). */
-export function neighbourShares(lineIds: readonly string[], ties: ColumnTable, holders: ReadonlySet<string>): number[] {
+/** The call ties between the pilot's lines as positions in its line list: read once, used for every product. */
+export interface TieIndex {
+  lineIds: readonly string[];
+  a: Int32Array;
+  b: Int32Array;
+  weight: Float64Array;
+  /** Per line, the total weight of its ties. */
+  strength: Float64Array;
+}
+
+export function tieIndex(lineIds: readonly string[], ties: ColumnTable): TieIndex {
   const index = new Map(lineIds.map((id, i) => [id, i]));
+  const la = ties.array('line_id') as string[];
+  const lb = ties.array('other_line_id') as string[];
+  const lw = ties.array('weight') as number[];
+  const a: number[] = [];
+  const b: number[] = [];
+  const weight: number[] = [];
   const strength = new Float64Array(lineIds.length);
-  const toHolders = new Float64Array(lineIds.length);
-  const a = ties.array('line_id') as string[];
-  const b = ties.array('other_line_id') as string[];
-  const w = ties.array('weight') as number[];
   for (let k = 0; k < ties.numRows(); k++) {
-    const i = index.get(a[k]);
-    const j = index.get(b[k]);
-    if (i === undefined || j === undefined || !(w[k] > 0)) continue;
-    strength[i] += w[k];
-    strength[j] += w[k];
-    if (holders.has(b[k])) toHolders[i] += w[k];
-    if (holders.has(a[k])) toHolders[j] += w[k];
+    const i = index.get(la[k]);
+    const j = index.get(lb[k]);
+    if (i === undefined || j === undefined || !(lw[k] > 0)) continue;
+    a.push(i);
+    b.push(j);
+    weight.push(lw[k]);
+    strength[i] += lw[k];
+    strength[j] += lw[k];
   }
-  return Array.from(strength, (s, i) => (s > 0 ? toHolders[i] / s : 0));
+  return { lineIds, a: Int32Array.from(a), b: Int32Array.from(b), weight: Float64Array.from(weight), strength };
+}
+
+/** Per line, the share of its call weight with colleagues that goes to holders of the product (0 without ties). */
+export function neighbourShares(ties: TieIndex, holders: ReadonlySet<string>): number[] {
+  const holds = Uint8Array.from(ties.lineIds, (id) => (holders.has(id) ? 1 : 0));
+  const toHolders = new Float64Array(ties.lineIds.length);
+  for (let k = 0; k < ties.a.length; k++) {
+    const i = ties.a[k];
+    const j = ties.b[k];
+    if (holds[j]) toHolders[i] += ties.weight[k];
+    if (holds[i]) toHolders[j] += ties.weight[k];
+  }
+  return Array.from(ties.strength, (s, i) => (s > 0 ? toHolders[i] / s : 0));
 }
 
 /** Per line, the share of the other lines of its account that hold the product. */
@@ -251,7 +275,25 @@ export function productModel(product: Product, design: Design, extra: ProductExt
   const labels: number[] = design.lineIds.map((l) => (holders.has(l) ? 1 : 0));
   const holderCount = labels.reduce((a, b) => a + b, 0);
   const names = [...design.names, NEIGHBOUR, ACCOUNT, ...extra.held.map(([p]) => holdsColumn(p))];
-  const x = design.base.map((row, i) => [...row, Math.sqrt(extra.neighbour[i]), extra.account[i], ...extra.held.map(([, v]) => v[i])]);
+  // The product's rows, packed: the shared design, then the neighbour and account shares (as they were at a
+  // period's start for the adoption model) and the other products held.
+  const k = design.names.length;
+  const width = names.length;
+  const rowsFor = (pick: readonly number[], shares: (r: number) => { neighbour: number[]; account: number[] }): Rows => {
+    const data = new Float64Array(pick.length * width);
+    pick.forEach((i, r) => {
+      const off = r * width;
+      const base = design.base[i];
+      for (let j = 0; j < k; j++) data[off + j] = base[j];
+      const then = shares(r);
+      data[off + k] = Math.sqrt(then.neighbour[i]);
+      data[off + k + 1] = then.account[i];
+      extra.held.forEach(([, v], h) => (data[off + k + 2 + h] = v[i]));
+    });
+    return { data, count: pick.length, width };
+  };
+  const now = { neighbour: extra.neighbour, account: extra.account };
+  const x = rowsFor(Array.from({ length: n }, (_, i) => i), () => now);
 
   // Adoption evidence: who took the product up in the last adoption_days of the history, among those at risk.
   const to = holdings.knownTo && windowEnd && holdings.knownTo > windowEnd ? windowEnd : holdings.knownTo;
@@ -273,37 +315,28 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     // Two views of who takes the product: lines that hold it now (many), and lines that took it up in the last
     // period among those at risk (the very event, but fewer). Each model is fitted with its own penalty; their
     // log-odds are averaged, which lowers the variance of either alone.
-    const fit = (pool: number[], label: (i: number) => number, tag: string) => {
-      const rows = sampleRows(pool.length, o.fit_sample, deriveSeed(o.seed, 'offers', id, tag)).map((k) => pool[k]);
-      const xs = rows.map((i) => x[i]);
-      const ys = rows.map(label);
-      const best = crossValidatedL2(xs, ys, { candidates: o.l2_candidates.map((c) => (c * rows.length) / 1000), folds: o.folds, iterations: o.iterations, seed: deriveSeed(o.seed, 'cv', id, tag) });
-      return { model: fitLogistic(xs, ys, { l2: best.l2, iterations: o.iterations }), best };
-    };
-    const holding = fit(Array.from({ length: n }, (_, i) => i), (i) => labels[i], 'holding');
+    const select = (rows: Rows, ys: number[]) => selectPenalty(rows, ys, { candidates: o.l2_candidates.map((c) => (c * rows.count) / 1000), iterations: o.iterations });
+    const sample = sampleRows(n, o.fit_sample, deriveSeed(o.seed, 'offers', id, 'holding'));
+    const holding = select(rowsFor(sample, () => now), sample.map((i) => labels[i]));
     // The adoption model learns from the last `history_periods` periods of the history, each row a line at risk
     // at a period's start, seen with its colleagues as they were then (who held then is what spread), labelled
     // by whether it took the product up in that period.
-    let adopting: ReturnType<typeof fit> | undefined;
-    const xs: number[][] = [];
-    const ys: number[] = [];
-    const k = design.names.length;
+    let adopting: PenaltyChoice | undefined;
+    const periods: { neighbour: number[]; account: number[] }[] = [];
+    const at: { line: number; period: number; label: number }[] = [];
     for (let period = 0; period < o.history_periods && to; period++) {
       const end = daysBefore(to, period * o.adoption_days);
       const from = daysBefore(end, o.adoption_days);
       const ev = recentAdoption(design.lineIds, holdings.spells.get(id), end, o.adoption_days, design.activation);
       const heldThen = new Set(design.lineIds.filter((l) => (holdings.spells.get(id)?.get(l) ?? []).some((sp) => sp.start <= from && (!sp.end || sp.end > from))));
-      const then = extra.sharesAt(heldThen);
+      periods.push(extra.sharesAt(heldThen));
       ev.forEach((e, i) => {
-        if (e === null) return;
-        xs.push([...x[i].slice(0, k), Math.sqrt(then.neighbour[i]), then.account[i], ...x[i].slice(k + 2)]);
-        ys.push(e);
+        if (e !== null) at.push({ line: i, period, label: e });
       });
     }
-    if (ys.reduce((a, b) => a + b, 0) >= o.min_adopters) {
-      const rows = sampleRows(xs.length, o.fit_sample, deriveSeed(o.seed, 'offers', id, 'adoption'));
-      const best = crossValidatedL2(rows.map((i) => xs[i]), rows.map((i) => ys[i]), { candidates: o.l2_candidates.map((c) => (c * rows.length) / 1000), folds: o.folds, iterations: o.iterations, seed: deriveSeed(o.seed, 'cv', id, 'adoption') });
-      adopting = { model: fitLogistic(rows.map((i) => xs[i]), rows.map((i) => ys[i]), { l2: best.l2, iterations: o.iterations }), best };
+    if (at.reduce((a, r) => a + r.label, 0) >= o.min_adopters) {
+      const picked = sampleRows(at.length, o.fit_sample, deriveSeed(o.seed, 'offers', id, 'adoption')).map((r) => at[r]);
+      adopting = select(rowsFor(picked.map((r) => r.line), (r) => periods[picked[r].period]), picked.map((r) => r.label));
     }
     // Exposure columns score by the adoption model alone (EXPOSURE), or not at all without it.
     const exposure = new Set(EXPOSURE.map((f) => names.indexOf(f) + 1).filter((j) => j > 0));
@@ -314,11 +347,12 @@ export function productModel(product: Product, design: Design, extra: ProductExt
       }),
       iterations: 0,
     };
-    l2 = holding.best.l2;
-    cv = holding.best.logLoss;
+    l2 = holding.l2;
+    cv = holding.logLoss;
     model = 'logistic';
-    logits = x.map((row) => logit(predictLogistic(fitted, row)));
-    drivers = (i) => names.map((f, j) => [f, fitted.weights[j + 1] * x[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
+    const row = (i: number) => x.data.subarray(i * width, (i + 1) * width);
+    logits = Array.from({ length: n }, (_, i) => logit(predictLogistic(fitted, row(i))));
+    drivers = (i) => names.map((f, j) => [f, fitted.weights[j + 1] * x.data[i * width + j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
   } else {
     const rule = PRODUCT_AFFINITY.find((a) => a.product_id === id);
     // Drivers are read from the mart itself, whether or not they are model features.

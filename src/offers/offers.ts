@@ -10,7 +10,7 @@ import { describe } from '../features/describe';
 import { groupBy, groupIndices, round } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, neighbourShares, productModel, readHoldings, type ModelOptions } from './model';
+import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, neighbourShares, productModel, readHoldings, tieIndex, type ModelOptions } from './model';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
 
 export type { Tariff };
@@ -90,6 +90,7 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
   const heldBy = new Map<string, Set<string>>();
   for (const [product, owners] of holdings.holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
   const design = baseDesign(mart, cfg.features);
+  const ties = tieIndex(ids, inputs.ties);
   // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
   const sorted = new Map<string, number[]>();
   const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
@@ -99,12 +100,12 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
   for (const product of catalog) {
     const owners = holdings.holders.get(product.product_id) ?? new Set<string>();
     const others = catalog.filter((p) => p.product_id !== product.product_id && (holdings.holders.get(p.product_id)?.size ?? 0) >= cfg.min_holders);
-    const neighbour = neighbourShares(ids, inputs.ties, owners);
+    const neighbour = neighbourShares(ties, owners);
     const m = productModel(product, design, {
       neighbour,
       account: accountShares(ids, design.accountIds, owners),
       held: others.map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
-      sharesAt: (then) => ({ neighbour: neighbourShares(ids, inputs.ties, then), account: accountShares(ids, design.accountIds, then) }),
+      sharesAt: (then) => ({ neighbour: neighbourShares(ties, then), account: accountShares(ids, design.accountIds, then) }),
     }, mart, holdings, inputs.windowEnd, { ...cfg, seed });
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
     ids.forEach((id, i) => {

@@ -22,7 +22,6 @@ export const propensitiesStep: StepDef<PropensityParams> = {
     ],
     min_holders: 10,
     l2_candidates: [0.3, 3, 30, 300],
-    folds: 3,
     iterations: 30,
     fit_sample: 20000,
     adoption_days: 90,
@@ -33,7 +32,6 @@ export const propensitiesStep: StepDef<PropensityParams> = {
   validate(p, check) {
     check(p.features.length > 0, 'features', 'must name at least one mart feature');
     check(p.l2_candidates.length > 0 && p.l2_candidates.every((c) => c >= 0), 'l2_candidates', 'must list penalties >= 0');
-    check(Number.isInteger(p.folds) && p.folds >= 2, 'folds', 'must be a whole number >= 2');
     check(p.prior_adoption_rate > 0 && p.prior_adoption_rate < 1, 'prior_adoption_rate', 'must be between 0 and 1');
     check(Number.isInteger(p.adoption_days) && p.adoption_days >= 1, 'adoption_days', 'must be a whole number >= 1');
     check(Number.isInteger(p.history_periods) && p.history_periods >= 1, 'history_periods', 'must be a whole number >= 1');
