@@ -6,7 +6,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { clusterLines } from '../features/kmeans';
-import { silhouette } from '../features/silhouette';
+import { silhouetteScorer } from '../features/silhouette';
 import { mean, round, sd } from '../util/stats';
 import { accountFeature } from './mart';
 import { NO_CACHE, type Cache } from '../pipeline/cache';
@@ -63,9 +63,10 @@ export function segmentAccounts(accountMart: ColumnTable, o: SegmentOptions, cac
   const fit = () => {
     const curve: { k: number; silhouette: number }[] = [];
     let best = { k: 1, score: -Infinity, clusters: ids.map(() => 1), centroids: [o.features.map(() => 0)] };
+    const silhouette = silhouetteScorer(z, { seed: o.seed });
     for (let k = o.k_min; k <= Math.min(o.k_max, n - 1); k++) {
       const c = clusterLines(z, { k, restarts: o.restarts, maxIterations: 100, seed: o.seed });
-      const score = silhouette(z, c.clusters, { seed: o.seed });
+      const score = silhouette(c.clusters);
       curve.push({ k, silhouette: round(score, 4) });
       if (score > best.score + 1e-9) best = { k, score, clusters: c.clusters, centroids: c.centroids };
     }

@@ -14,7 +14,11 @@ export interface SilhouetteOptions {
 
 export const SILHOUETTE_DEFAULTS: SilhouetteOptions = { sample: 2000, seed: 1 };
 
-export function silhouette(matrix: readonly number[][], clusters: readonly number[], options: Partial<SilhouetteOptions> = {}): number {
+/**
+ * A scorer of clusterings of one set of points: the sample and its pairwise distances are computed once, so
+ * scoring k = 8..12 costs one O(n² d) pass and then O(n²) per clustering.
+ */
+export function silhouetteScorer(matrix: readonly number[][], options: Partial<SilhouetteOptions> = {}): (clusters: readonly number[]) => number {
   const o = { ...SILHOUETTE_DEFAULTS, ...options };
   let idx = matrix.map((_, i) => i);
   if (idx.length > o.sample) {
@@ -25,30 +29,53 @@ export function silhouette(matrix: readonly number[][], clusters: readonly numbe
     }
     idx = idx.slice(0, o.sample).sort((a, b) => a - b);
   }
-  const labels = [...new Set(idx.map((i) => clusters[i]))];
-  if (labels.length < 2) return 0;
-  const dist = (a: readonly number[], b: readonly number[]) => {
-    let s = 0;
-    for (let j = 0; j < a.length; j++) s += (a[j] - b[j]) ** 2;
-    return Math.sqrt(s);
-  };
-  let total = 0;
-  for (const i of idx) {
-    const sums = new Map<number, [number, number]>();
-    for (const j of idx) {
-      if (i === j) continue;
-      const s = sums.get(clusters[j]) ?? [0, 0];
-      s[0] += dist(matrix[i], matrix[j]);
-      s[1]++;
-      sums.set(clusters[j], s);
+  const m = idx.length;
+  // The upper triangle, row by row: distance (a, b) for a < b at a·m − a(a+1)/2 + b − a − 1.
+  const distances = new Float64Array((m * (m - 1)) / 2);
+  for (let a = 0, at = 0; a < m; a++) {
+    const pa = matrix[idx[a]];
+    for (let b = a + 1; b < m; b++, at++) {
+      const pb = matrix[idx[b]];
+      let s = 0;
+      for (let j = 0; j < pa.length; j++) s += (pa[j] - pb[j]) ** 2;
+      distances[at] = Math.sqrt(s);
     }
-    const own = sums.get(clusters[i]);
-    // A point alone in its cluster scores 0 (Rousseeuw's convention).
-    if (!own || own[1] === 0) continue;
-    const a = own[0] / own[1];
-    let b = Infinity;
-    for (const [c, [s, n]] of sums) if (c !== clusters[i] && n > 0) b = Math.min(b, s / n);
-    total += b === Infinity ? 0 : (b - a) / Math.max(a, b);
   }
-  return total / idx.length;
+  const rowStart = (a: number) => a * m - (a * (a + 1)) / 2 - a - 1;
+  return (clusters) => {
+    const labels = [...new Set(idx.map((i) => clusters[i]))];
+    if (labels.length < 2) return 0;
+    const slot = new Map(labels.map((c, k) => [c, k]));
+    const of = Int32Array.from(idx, (i) => slot.get(clusters[i])!);
+    const sums = new Float64Array(labels.length);
+    const counts = new Float64Array(labels.length);
+    let total = 0;
+    for (let a = 0; a < m; a++) {
+      sums.fill(0);
+      counts.fill(0);
+      // Distances to the points before a sit in their rows, after a in its own.
+      for (let b = 0; b < a; b++) {
+        sums[of[b]] += distances[rowStart(b) + a];
+        counts[of[b]]++;
+      }
+      const start = rowStart(a);
+      for (let b = a + 1; b < m; b++) {
+        sums[of[b]] += distances[start + b];
+        counts[of[b]]++;
+      }
+      const own = of[a];
+      // A point alone in its cluster scores 0 (Rousseeuw's convention).
+      if (counts[own] === 0) continue;
+      const within = sums[own] / counts[own];
+      let nearest = Infinity;
+      for (let c = 0; c < labels.length; c++) if (c !== own && counts[c] > 0) nearest = Math.min(nearest, sums[c] / counts[c]);
+      total += nearest === Infinity ? 0 : (nearest - within) / Math.max(within, nearest);
+    }
+    return total / m;
+  };
+}
+
+/** Mean silhouette of one clustering. */
+export function silhouette(matrix: readonly number[][], clusters: readonly number[], options: Partial<SilhouetteOptions> = {}): number {
+  return silhouetteScorer(matrix, options)(clusters);
 }

@@ -26,7 +26,7 @@ import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';
 import { clusterLines } from '../features/kmeans';
 import { fitMixture, hardLabels, posteriors, type Mixture } from '../features/mixture';
-import { silhouette } from '../features/silhouette';
+import { silhouetteScorer } from '../features/silhouette';
 import { describe } from '../features/describe';
 import { createRng, deriveSeed, shuffle } from '../util/rng';
 import { round } from '../util/stats';
@@ -100,12 +100,13 @@ function chooseClusters(matrix: number[][], cfg: PersonaParams, seed: number): {
   }
   const curve: { k: number; silhouette: number }[] = [];
   let best: { model: Mixture; k: number; score: number } | undefined;
+  const score = silhouetteScorer(fit, { seed });
   for (let k = cfg.k_min; k <= Math.min(cfg.k_max, fit.length - 1); k++) {
     const start = clusterLines(fit, { k, restarts: cfg.restarts, maxIterations: cfg.max_iterations, seed });
     const model = fitMixture(fit, start.clusters);
-    const score = silhouette(fit, hardLabels(posteriors(model, fit)), { seed });
-    curve.push({ k, silhouette: round(score, 4) });
-    if (!best || score > best.score + 1e-9) best = { model, k, score };
+    const value = score(hardLabels(posteriors(model, fit)));
+    curve.push({ k, silhouette: round(value, 4) });
+    if (!best || value > best.score + 1e-9) best = { model, k, score: value };
   }
   if (!best) {
     // Too few lines to cluster: one component.
