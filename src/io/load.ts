@@ -411,12 +411,11 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   );
   if (hasRejects) await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan; DROP TABLE ${rej}_rows; DROP TABLE IF EXISTS blank_${spec.name}`);
   await run(db, `DROP TABLE dup_${spec.name}`);
-  // Accepted rows, typed; a view over the staged scan, so the events are held once (on disk). Its anti-join
-  // does not keep file order under parallel threads: the copy to inputs/<file>.parquet runs on one thread (io/step.ts).
+  // Accepted rows, typed; a view over the staged scan, so the events are held once (on disk).
   const typed = spec.columns.flatMap(typedColumns).join(', ');
   // Columns the contract does not know stay, as text: measurement breaks results down by them.
   const keptExtras = extras.filter((c) => !spec.columns.some((k) => typedColumns(k).some((t) => t.endsWith(` AS ${ident(c)}`)))).map((c) => `, ${ident(c)}`).join('');
-  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed}${keptExtras} FROM ${raw} WHERE ${ROW} NOT IN (SELECT rid FROM ${bad})`);
+  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed}${keptExtras} FROM ${raw}${await acceptedFilter(db, raw, bad)}`);
   const reasons: Record<string, number> = {};
   for (const t of tally) reasons[t.reason] = t.n;
   const { read, quarantined } = counts[0];
@@ -428,6 +427,23 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
     });
   }
   return result;
+}
+
+/**
+ * The filter that leaves the quarantined rows out of the staged scan. The portable form is an anti-join
+ * (`WHERE #row NOT IN (SELECT rid FROM bad)`), but DuckDB's hash join does not keep the scan's order on more than
+ * one thread, and inputs/<file>.parquet must come out the same bytes on every run: copied on one thread, it was
+ * a fifth of loading at x10. A bitmap of the quarantined row numbers (bitstring_agg, one bit per row: 11 MB for
+ * 86 M events) read by get_bit is a plain filter, which keeps the order on every thread. get_bit takes a 32-bit
+ * position: a file of 2^31 rows or more falls back to the anti-join, sorted.
+ */
+async function acceptedFilter(db: Db, raw: string, bad: string): Promise<string> {
+  const [{ rows, last }] = await queryRows<{ rows: number; last: number | null }>(db, `SELECT (SELECT count(*) FROM ${bad}) AS rows, (SELECT max(${ROW}) FROM ${raw}) AS last`);
+  if (!rows || last === null) return '';
+  if (last >= 2 ** 31 - 1) return ` WHERE ${ROW} NOT IN (SELECT rid FROM ${bad}) ORDER BY ${ROW}`;
+  const bits = `quarantined_${raw}`;
+  await run(db, `SET VARIABLE ${bits} = (SELECT bitstring_agg(rid, 0, ${last}) FROM ${bad})`);
+  return ` WHERE get_bit(getvariable(${lit(bits)}), CAST(${ROW} AS INTEGER)) = 0`;
 }
 
 /** An empty accepted table for an optional file that is absent, so later SQL needs no special case. */

@@ -84,15 +84,7 @@ export const loadStep: StepDef<LoadParams> = {
       }
       // Written as a temporary file and renamed, so a killed run leaves no Parquet file that looks complete.
       const target = inputPath(inputsDir, name);
-      // On one thread: the accepted view anti-joins the rejects, and DuckDB's hash join keeps the scan's order
-      // only on one thread; in parallel, rows and row groups came out in another order from run to run.
-      const threads = await queryValue<number>(db, `SELECT current_setting('threads')`);
-      await run(db, 'SET threads = 1');
-      try {
-        await run(db, `COPY (SELECT * FROM ${name}) TO ${lit(target + '.tmp')} (FORMAT parquet, COMPRESSION snappy)`);
-      } finally {
-        await run(db, `SET threads = ${Number(threads)}`);
-      }
+      await run(db, `COPY (SELECT * FROM ${name}) TO ${lit(target + '.tmp')} (FORMAT parquet, COMPRESSION snappy)`);
       renameSync(target + '.tmp', target);
       // Later files read only the accepted table of this one (foreign keys): its staged scan can go.
       await dropRelation(db, name);
