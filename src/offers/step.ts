@@ -84,8 +84,12 @@ export const offersStep: StepDef<OfferParams> = {
       check(t.absorbs.every((k) => ['roaming', 'international', 'national'].includes(k)), `tariffs.${id}.absorbs`, 'must list roaming, international or national');
     }
   },
-  run(inputs, p) {
+  run(inputs, p, ctx) {
     const t = (name: 'mart' | 'personas' | 'products' | 'holdings' | 'propensities') => inputs[name] as ColumnTable;
+    const fees = t('mart').array('monthly_fee') as number[];
+    const payment = t('mart').array('payment_type') as string[];
+    const unpriced = payment.filter((pay, i) => pay === 'postpaid' && !(fees[i] > 0)).length;
+    if (unpriced) ctx.log(`[offers] ${unpriced.toLocaleString('en')} postpaid lines have no plan fee (monthly_fee 0): no tariff change is valued or proposed for them`);
     return nextBestOffers({
       mart: t('mart'), personas: t('personas'), products: t('products'), holdings: t('holdings'), propensities: t('propensities'),
       responses: inputs.responses as ColumnTable | undefined, windowEnd: windowEnd(inputs.window),

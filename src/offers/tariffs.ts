@@ -7,7 +7,8 @@
  *                          − the add-ons it holds that the tariff includes (it no longer pays for them)
  *   operator margin change = margin of the new fee − margin of the current fee − margin of the absorbed
  *                          charges − margin of the dropped add-ons
- * A line whose change is nil both ways is not proposed; an account's tariff row sums its lines.
+ * A line whose change is nil both ways is not proposed, nor a line without a plan fee (0: its price is not in the
+ * data); an account's tariff row sums its lines.
  */
 import type { Product } from './products';
 
@@ -57,6 +58,9 @@ export interface MarginRates {
 /** The tariff proposed to a line, if any, and what changes. */
 export function tariffChange(line: TariffLine, held: ReadonlySet<string>, tariffs: Record<string, Tariff>, products: ReadonlyMap<string, Product>, rates: MarginRates): TariffChange | undefined {
   if (line.payment_type !== 'postpaid') return undefined;
+  // A postpaid line billed 0 a month has its price elsewhere (an account-level contract, or a feed without
+  // fees): against a fee of 0 any tariff looks like pure new margin, so nothing is valued or proposed.
+  if (!(line.monthly_fee > 0)) return undefined;
   const hit = Object.entries(tariffs).find(([, t]) => t.personas.includes(line.persona));
   if (!hit || hit[0] === line.plan_id) return undefined;
   const [planId, t] = hit;

@@ -24,11 +24,9 @@ import * as aq from 'arquero';
 import { NO_CACHE, type Cache } from '../pipeline/cache';
 import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';
-import { clusterLines } from '../features/kmeans';
-import { fitMixture, hardLabels, posteriors, type Mixture } from '../features/mixture';
-import { silhouetteScorer } from '../features/silhouette';
+import { hardLabels, posteriors } from '../features/mixture';
+import { chooseClusters, type ClusterChoice } from './clusters';
 import { describe } from '../features/describe';
-import { createRng, deriveSeed, shuffle } from '../util/rng';
 import { round } from '../util/stats';
 import { firstMatch } from '../features/rules';
 import type { PersonaRule } from './rules';
@@ -91,37 +89,12 @@ export function signatureScores(point: readonly number[], features: readonly str
   });
 }
 
-/** k from the data: the mixture of each k from k-means, scored by the silhouette. */
-function chooseClusters(matrix: number[][], cfg: PersonaParams, seed: number): { model: Mixture; k: number; curve: { k: number; silhouette: number }[] } {
-  let fit = matrix;
-  if (matrix.length > cfg.fit_sample) {
-    const order = shuffle(createRng(deriveSeed(seed, 'persona-sample')), matrix.map((_, i) => i)).slice(0, cfg.fit_sample).sort((a, b) => a - b);
-    fit = order.map((i) => matrix[i]);
-  }
-  const curve: { k: number; silhouette: number }[] = [];
-  let best: { model: Mixture; k: number; score: number } | undefined;
-  const score = silhouetteScorer(fit, { seed });
-  for (let k = cfg.k_min; k <= Math.min(cfg.k_max, fit.length - 1); k++) {
-    const start = clusterLines(fit, { k, restarts: cfg.restarts, maxIterations: cfg.max_iterations, seed });
-    const model = fitMixture(fit, start.clusters);
-    const value = score(hardLabels(posteriors(model, fit)));
-    curve.push({ k, silhouette: round(value, 4) });
-    if (!best || value > best.score + 1e-9) best = { model, k, score: value };
-  }
-  if (!best) {
-    // Too few lines to cluster: one component.
-    const model = fitMixture(fit, fit.map(() => 1));
-    return { model, k: 1, curve };
-  }
-  return { model: best.model, k: best.k, curve };
-}
-
 /**
  * Names the lines' personas. The clustering (k-means starts, mixtures, the silhouette over k) depends only on
  * the feature matrix, the clustering settings and the seed: with a `cache` it is fitted once and reused while
  * those stay the same, so tuning signatures, rules or the default persona re-runs in milliseconds.
  */
-export function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed: number, cache: Cache = NO_CACHE): PersonaResult {
+export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed: number, cache: Cache = NO_CACHE, options: { workers?: number } = {}): Promise<PersonaResult> {
   const n = mart.numRows();
   const ids = mart.array('line_id') as string[];
   const accounts = mart.array('account_id') as string[];
@@ -129,7 +102,12 @@ export function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed: numb
   if (!n) return empty;
   const { matrix } = featureMatrix(mart, cfg.features);
   const settings = { k_min: cfg.k_min, k_max: cfg.k_max, restarts: cfg.restarts, max_iterations: cfg.max_iterations, fit_sample: cfg.fit_sample };
-  const { model, curve } = cache.json(['persona-mixture', 1, Float64Array.from(matrix.flat()), matrix.length, settings, seed], () => chooseClusters(matrix, cfg, seed));
+  const key = ['persona-mixture', 1, Float64Array.from(matrix.flat()), matrix.length, settings, seed];
+  // The fit runs on worker threads, so it is computed before the cache is asked to keep it (a torn entry reads
+  // as undefined here, and is then computed again).
+  const cached = cache.has(key) ? cache.json<ClusterChoice | undefined>(key, () => undefined) : undefined;
+  const fitted = cached ?? (await chooseClusters(matrix, settings, seed, options.workers));
+  const { model, curve } = cached ?? cache.json(key, () => fitted);
   const post = posteriors(model, matrix);
   const clusters = hardLabels(post);
 

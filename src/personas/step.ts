@@ -54,8 +54,9 @@ export const personasStep: StepDef<PersonaParams> = {
     }
     checkRules(p.rules, 'rules', check);
   },
-  run(inputs, p, ctx) {
-    const { personas, profiles, kCurve } = assignPersonas(inputs.mart as ColumnTable, p, ctx.seed, ctx.cache('personas'));
+  async run(inputs, p, ctx) {
+    const mart = inputs.mart as ColumnTable;
+    const { personas, profiles, kCurve } = await assignPersonas(mart, p, ctx.seed, ctx.cache('personas'), { workers: ctx.workers(mart.numRows()) });
     return { personas, cluster_profiles: profiles, persona_k_curve: kCurve };
   },
   describe: (o) => {

@@ -4,6 +4,7 @@ import { describe as describeFeature } from '../../src/features/describe';
 import { eligible } from '../../src/offers/eligibility';
 import { createRng } from '../../src/util/rng';
 import { recentAdoption } from '../../src/offers/model';
+import { tariffChange } from '../../src/offers/tariffs';
 
 describe('logistic regression', () => {
   it('recovers the sign and rough size of a planted effect', () => {
@@ -93,5 +94,19 @@ describe('adoption evidence', () => {
     const activation = ['2020-01-01', '2024-01-01', '2024-06-01', '2025-05-20', null];
     expect(recentAdoption(lines, spells, '2025-06-30', 90, activation)).toEqual([null, 1, 0, null, 0]);
     expect(recentAdoption(lines, spells, '2025-06-30', 90)).toEqual([null, 1, 0, 1, 0]);
+  });
+});
+
+describe('tariff change', () => {
+  const tariffs = { BIZ_TEAM: { name: 'Team', monthly_fee: 25, margin_rate: 0.6, personas: ['office'], absorbs: [], includes: [] } };
+  const line = { line_id: 'L1', persona: 'office', plan_id: 'OLD', payment_type: 'postpaid', monthly_fee: 20, charges: 0, roaming_charges: 0, international_charges: 0, observed_days: 30 };
+  const rates = { plan_margin_rate: 0.5, charge_margin_rate: 0.8 };
+  it('values the fee difference for each side', () => {
+    const c = tariffChange(line, new Set(), tariffs, new Map(), rates)!;
+    expect(c.customer_pays_change_per_month).toBeCloseTo(5, 9);
+    expect(c.operator_margin_change_per_month).toBeCloseTo(0.6 * 25 - 0.5 * 20, 9);
+  });
+  it('proposes nothing to a postpaid line without a plan fee: against 0 any tariff is pure new margin', () => {
+    expect(tariffChange({ ...line, monthly_fee: 0 }, new Set(), tariffs, new Map(), rates)).toBeUndefined();
   });
 });
