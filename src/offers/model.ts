@@ -67,8 +67,39 @@ export interface ProductModel {
   note: string;
   /** P(adopt in the period) of every line. */
   propensity: number[];
-  /** Per line: the features pushing its score up, strongest first, as [name, contribution]. */
-  drivers: (i: number) => [string, number][];
+  /** The names `drivers` points into. */
+  driverNames: string[];
+  /**
+   * Per line i, at 2i and 2i + 1: the two features pushing its score up most (contribution above 0.1), strongest
+   * first, as indices into driverNames; -1 for none. Plain arrays, so a model fitted on a worker thread comes back whole.
+   */
+  drivers: Int16Array;
+}
+
+/** The two strongest of each line's contributions above 0.1 (ties: the feature listed first), as ProductModel.drivers. */
+function topDrivers(n: number, width: number, contribution: (i: number, j: number) => number): Int16Array {
+  const top = new Int16Array(2 * n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    let first = -1;
+    let second = -1;
+    let a = 0.1;
+    let b = 0.1;
+    for (let j = 0; j < width; j++) {
+      const c = contribution(i, j);
+      if (c > a) {
+        second = first;
+        b = a;
+        first = j;
+        a = c;
+      } else if (c > b) {
+        second = j;
+        b = c;
+      }
+    }
+    top[2 * i] = first;
+    top[2 * i + 1] = second;
+  }
+  return top;
 }
 
 /** The design columns a product's model sees, beside the mart's behaviour: names for the reasons. */
@@ -268,7 +299,16 @@ export interface ProductExtra {
   sharesAt(holders: ReadonlySet<string>): { neighbour: number[]; account: number[] };
 }
 
-export function productModel(product: Product, design: Design, extra: ProductExtra, mart: ColumnTable, holdings: Holdings, windowEnd: string, o: ModelOptions): ProductModel {
+/** Whether a product has enough holders, and enough lines without it, for a model to learn from. */
+export function learnable(holders: number, lines: number, o: Pick<ModelOptions, 'min_holders'>): boolean {
+  return holders >= o.min_holders && lines - holders >= o.min_holders;
+}
+
+/**
+ * `mart` is read only by the behaviour rule of a product that is not learnable; a learnable product's model
+ * needs none (so it can be fitted on a worker thread, fit.ts).
+ */
+export function productModel(product: Product, design: Design, extra: ProductExtra, mart: ColumnTable | undefined, holdings: Holdings, windowEnd: string, o: ModelOptions): ProductModel {
   const id = product.product_id;
   const holders = holdings.holders.get(id) ?? new Set<string>();
   const n = design.lineIds.length;
@@ -307,11 +347,12 @@ export function productModel(product: Product, design: Design, extra: ProductExt
   let model: ModelKind;
   let l2: number | null = null;
   let cv: number | null = null;
-  let drivers: (i: number) => [string, number][];
+  let drivers: Int16Array;
+  let driverNames: string[];
   let note = '';
   // Lines a behaviour rule keeps the product from: probability 0, and left out of the scale.
   let excluded: boolean[] | undefined;
-  if (holderCount >= o.min_holders && n - holderCount >= o.min_holders) {
+  if (learnable(holderCount, n, o)) {
     // Two views of who takes the product: lines that hold it now (many), and lines that took it up in the last
     // period among those at risk (the very event, but fewer). Each model is fitted with its own penalty; their
     // log-odds are averaged, which lowers the variance of either alone.
@@ -352,8 +393,10 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     model = 'logistic';
     const row = (i: number) => x.data.subarray(i * width, (i + 1) * width);
     logits = Array.from({ length: n }, (_, i) => logit(predictLogistic(fitted, row(i))));
-    drivers = (i) => names.map((f, j) => [f, fitted.weights[j + 1] * x.data[i * width + j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
+    driverNames = names;
+    drivers = topDrivers(n, width, (i, j) => fitted.weights[j + 1] * x.data[i * width + j]);
   } else {
+    if (!mart) throw new Error(`productModel: ${id} is ranked by its behaviour rule, which reads the mart`);
     const rule = PRODUCT_AFFINITY.find((a) => a.product_id === id);
     // Drivers are read from the mart itself, whether or not they are model features.
     const usable = rule?.drivers.filter((d) => mart.columnNames().includes(d.replace(/^-/, ''))) ?? [];
@@ -361,11 +404,11 @@ export function productModel(product: Product, design: Design, extra: ProductExt
       return {
         product_id: id, model: 'none', holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2: null, cv_log_loss: null,
         adoption_rate: 0, scale: 'none', note: `${holderCount} holders (fewer than ${o.min_holders}) and no behaviour rule for it: not offered`,
-        propensity: new Array(n).fill(0), drivers: () => [],
+        propensity: new Array(n).fill(0), driverNames: [], drivers: new Int16Array(0),
       };
     }
-    const driverNames = usable.map((d) => d.replace(/^-/, ''));
-    const z = featureMatrix(mart, driverNames).matrix;
+    const ruleDrivers = usable.map((d) => d.replace(/^-/, ''));
+    const z = featureMatrix(mart, ruleDrivers).matrix;
     const cols = usable.map((d, j) => [j, d.startsWith('-') ? -1 : 1] as const);
     const rows = mart.objects() as Record<string, unknown>[];
     const fits = rows.map((r, i) => labels[i] === 0 && (!rule.needs || matches(r, rule.needs)));
@@ -382,14 +425,15 @@ export function productModel(product: Product, design: Design, extra: ProductExt
       return {
         product_id: id, model: 'none', holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2: null, cv_log_loss: null,
         adoption_rate: 0, scale: 'none', note: `${holderCount} holders (fewer than ${o.min_holders}) and ${why}: not offered`,
-        propensity: new Array(n).fill(0), drivers: () => [],
+        propensity: new Array(n).fill(0), driverNames: [], drivers: new Int16Array(0),
       };
     }
     model = 'affinity';
     note = `${holderCount} holders (fewer than ${o.min_holders} to learn from): ranked by its behaviour rule`;
     logits = score;
     excluded = fits.map((f, i) => !f && labels[i] === 0);
-    drivers = (i) => cols.map(([j, sign]) => [driverNames[j], sign * z[i][j]] as [string, number]).filter(([, c]) => c > 0.1).sort((a, b) => b[1] - a[1]);
+    driverNames = ruleDrivers;
+    drivers = topDrivers(n, cols.length, (i, k) => cols[k][1] * z[i][cols[k][0]]);
   }
 
   // The scale: what the adoption evidence says, else the prior.
@@ -418,6 +462,6 @@ export function productModel(product: Product, design: Design, extra: ProductExt
   if (excluded) propensity = propensity.map((p, i) => (excluded![i] ? 0 : p));
   return {
     product_id: id, model, holders: holderCount, recent_adopters: recentCount, at_risk: atRisk.length, l2, cv_log_loss: cv,
-    adoption_rate: rate, scale, note, propensity, drivers,
+    adoption_rate: rate, scale, note, propensity, driverNames, drivers,
   };
 }

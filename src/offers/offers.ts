@@ -10,7 +10,9 @@ import { describe } from '../features/describe';
 import { groupBy, groupIndices, round } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { ACCOUNT, NEIGHBOUR, accountShares, baseDesign, neighbourShares, productModel, readHoldings, tieIndex, type ModelOptions } from './model';
+import { ACCOUNT, NEIGHBOUR, baseDesign, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
+import { fitProduct, type PropensityShared } from './fit';
+import { mapTasks } from '../util/workers';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
 
 export type { Tariff };
@@ -80,7 +82,7 @@ function catalogOf(products: ColumnTable): Product[] {
  * the line's score up, with its value and how it compares with the pilot. Nothing here depends on personas,
  * so tuning them re-runs the offers without refitting a model.
  */
-export function computePropensities(inputs: PropensityInputs, cfg: PropensityParams, seed: number): PropensityResult {
+export async function computePropensities(inputs: PropensityInputs, cfg: PropensityParams, seed: number, options: { workers?: number } = {}): Promise<PropensityResult> {
   const { mart } = inputs;
   const lines = mart.objects() as Record<string, unknown>[];
   const ids = lines.map((l) => l.line_id as string);
@@ -89,8 +91,18 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
   const holdings = readHoldings(inputs.holdings, inputs.spells);
   const heldBy = new Map<string, Set<string>>();
   for (const [product, owners] of holdings.holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
-  const design = baseDesign(mart, cfg.features);
-  const ties = tieIndex(ids, inputs.ties);
+  const shared: PropensityShared = {
+    design: baseDesign(mart, cfg.features),
+    ties: tieIndex(ids, inputs.ties),
+    holdings,
+    held: catalog.filter((p) => (holdings.holders.get(p.product_id)?.size ?? 0) >= cfg.min_holders).map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
+    windowEnd: inputs.windowEnd,
+    options: { ...cfg, seed },
+  };
+  // Learnable products are fitted over worker threads; the others are ranked by their rule here (it reads the mart).
+  const learned = catalog.filter((p) => learnable(holdings.holders.get(p.product_id)?.size ?? 0, ids.length, cfg));
+  const fits = await mapTasks({ module: 'offers/fit.js', fn: 'fitProduct' }, fitProduct, learned.map((product) => ({ product })), shared, { workers: options.workers ?? 1 });
+  const fitOf = new Map(learned.map((p, k) => [p.product_id, fits[k]]));
   // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
   const sorted = new Map<string, number[]>();
   const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
@@ -99,19 +111,13 @@ export function computePropensities(inputs: PropensityInputs, cfg: PropensityPar
   const pairs: Record<string, unknown>[] = [];
   for (const product of catalog) {
     const owners = holdings.holders.get(product.product_id) ?? new Set<string>();
-    const others = catalog.filter((p) => p.product_id !== product.product_id && (holdings.holders.get(p.product_id)?.size ?? 0) >= cfg.min_holders);
-    const neighbour = neighbourShares(ties, owners);
-    const m = productModel(product, design, {
-      neighbour,
-      account: accountShares(ids, design.accountIds, owners),
-      held: others.map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
-      sharesAt: (then) => ({ neighbour: neighbourShares(ties, then), account: accountShares(ids, design.accountIds, then) }),
-    }, mart, holdings, inputs.windowEnd, { ...cfg, seed });
+    const { model: m, neighbour } = fitOf.get(product.product_id) ?? fitProduct({ product }, shared, mart);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
     ids.forEach((id, i) => {
       const holds = owners.has(id);
       const line = lines[i];
-      const reasons = holds || m.model === 'none' ? [] : m.drivers(i).slice(0, 2).map(([f]) => {
+      const top = holds || m.model === 'none' ? [] : [m.drivers[2 * i], m.drivers[2 * i + 1]].filter((j) => j >= 0).map((j) => m.driverNames[j]);
+      const reasons = top.map((f) => {
         if (f === NEIGHBOUR) return `${Math.round(neighbour[i] * 100)}% of its calls with colleagues go to colleagues who hold it`;
         if (f === ACCOUNT) return 'many of its colleagues in the company hold it';
         if (f.startsWith('holds:')) return `holds ${byProduct.get(f.slice(6))?.name ?? f.slice(6)}`;

@@ -36,9 +36,9 @@ export const propensitiesStep: StepDef<PropensityParams> = {
     check(Number.isInteger(p.adoption_days) && p.adoption_days >= 1, 'adoption_days', 'must be a whole number >= 1');
     check(Number.isInteger(p.history_periods) && p.history_periods >= 1, 'history_periods', 'must be a whole number >= 1');
   },
-  run(inputs, p, ctx) {
+  async run(inputs, p, ctx) {
     const t = (name: 'mart' | 'products' | 'holdings' | 'holding_spells' | 'ties') => inputs[name] as ColumnTable;
-    const result = computePropensities({ mart: t('mart'), products: t('products'), holdings: t('holdings'), spells: t('holding_spells'), ties: t('ties'), windowEnd: windowEnd(inputs.window) }, p, ctx.seed);
+    const result = await computePropensities({ mart: t('mart'), products: t('products'), holdings: t('holdings'), spells: t('holding_spells'), ties: t('ties'), windowEnd: windowEnd(inputs.window) }, p, ctx.seed, { workers: ctx.workers((inputs.mart as ColumnTable).numRows()) });
     const models = result.models.objects() as { product_id: string; model: string; scale: string; note: string }[];
     const rules = models.filter((m) => m.model !== 'logistic');
     if (rules.length) ctx.log(`[propensities] ${rules.map((m) => `${m.product_id}: ${m.note}`).join('; ')}`);
