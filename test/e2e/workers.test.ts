@@ -1,6 +1,7 @@
 /**
- * Per-account work on worker threads: a run with two workers gives the one-worker run's outputs byte for byte (the
- * pilot is below engine.workers_min_lines: the test lowers it, so the networks and layouts leave the main thread).
+ * Work on worker threads: a run with two workers gives the one-worker run's outputs byte for byte (the pilot is
+ * below engine.workers_min_lines: the test lowers it, so the networks, the choice of k of the personas, the
+ * products' propensity models and the layouts leave the main thread).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ describe('worker threads', () => {
     const manifest = await runPipeline({ out: two, from: 'network', config: resolveConfig({ engine: { workers: 2, workers_min_lines: 0 } }), log: silent });
     expect(manifest.completed).toBe(true);
     const names = (Object.keys(DATASETS) as DatasetName[]).filter((n) => manifest.outputs[DATASETS[n].path] !== undefined && DATASETS[n].kind !== 'parquet');
-    expect(names).toEqual(expect.arrayContaining(['network', 'ties', 'report']));
+    expect(names).toEqual(expect.arrayContaining(['network', 'ties', 'personas', 'persona_k_curve', 'cluster_profiles', 'propensities', 'product_models', 'report']));
     for (const n of names) expect(readFileSync(datasetPath(two, n)).equals(readFileSync(datasetPath(single, n))), n).toBe(true);
   });
 });
