@@ -36,9 +36,16 @@ function usageColumns(): string {
     .join(',\n         ');
 }
 
-const share = (cond: string) => `coalesce(CAST(count(*) FILTER (WHERE comm AND ${cond}) AS DOUBLE) / nullif(count(*) FILTER (WHERE comm), 0), 0)`;
+/**
+ * Conditional aggregates as sums of CASE, not FILTER clauses: the same numbers, but DuckDB runs each FILTER as a
+ * filtered copy of the input, and the 40 of them were two thirds of the per-line aggregation (x10: 2.9 s -> 1.9
+ * s). Also the portable form (Spark, Trino and BigQuery read it alike).
+ */
+const countWhere = (cond: string) => `CAST(sum(CASE WHEN ${cond} THEN 1 ELSE 0 END) AS BIGINT)`;
+const sumWhere = (expr: string, cond: string) => `sum(CASE WHEN ${cond} THEN ${expr} END)`;
+const share = (cond: string) => `coalesce(CAST(${countWhere(`comm AND ${cond}`)} AS DOUBLE) / nullif(${countWhere('comm')}, 0), 0)`;
 /** Share among the calls and SMS the line made: its own habits, not its callers'. */
-const ownShare = (cond: string) => `coalesce(CAST(count(*) FILTER (WHERE comm AND direction = 'out' AND ${cond}) AS DOUBLE) / nullif(count(*) FILTER (WHERE comm AND direction = 'out'), 0), 0)`;
+const ownShare = (cond: string) => `coalesce(CAST(${countWhere(`comm AND direction = 'out' AND ${cond}`)} AS DOUBLE) / nullif(${countWhere("comm AND direction = 'out'")}, 0), 0)`;
 
 /**
  * SQL of the per-line usage aggregates (events of lines in scope only), with each line's first
@@ -65,15 +72,15 @@ export function usageSql(cfg: MartParams): string {
       min(start_time_local_date) AS first_day,
       max(start_time_local_date) AS last_day,
       count(*) AS event_count,
-      count(*) FILTER (WHERE service = 'voice') AS voice_count,
-      count(*) FILTER (WHERE service = 'voice' AND direction = 'out') AS voice_out_count,
-      count(*) FILTER (WHERE service = 'voice' AND direction = 'in') AS voice_in_count,
-      count(*) FILTER (WHERE service = 'sms') AS sms_count,
-      count(*) FILTER (WHERE service = 'data') AS data_sessions,
-      coalesce(sum(duration_s) FILTER (WHERE service = 'voice'), 0) / 60.0 AS voice_minutes,
-      coalesce(sum(duration_s) FILTER (WHERE service = 'voice' AND direction = 'out'), 0) / 60.0 AS voice_out_minutes,
-      coalesce(sum(duration_s) FILTER (WHERE service = 'voice') / nullif(count(*) FILTER (WHERE service = 'voice'), 0), 0) AS avg_call_seconds,
-      coalesce(sum(volume_kb) FILTER (WHERE service = 'data'), 0) / 1024.0 AS data_mb,
+      ${countWhere(`service = 'voice'`)} AS voice_count,
+      ${countWhere(`service = 'voice' AND direction = 'out'`)} AS voice_out_count,
+      ${countWhere(`service = 'voice' AND direction = 'in'`)} AS voice_in_count,
+      ${countWhere(`service = 'sms'`)} AS sms_count,
+      ${countWhere(`service = 'data'`)} AS data_sessions,
+      coalesce(${sumWhere(`duration_s`, `service = 'voice'`)}, 0) / 60.0 AS voice_minutes,
+      coalesce(${sumWhere(`duration_s`, `service = 'voice' AND direction = 'out'`)}, 0) / 60.0 AS voice_out_minutes,
+      coalesce(${sumWhere(`duration_s`, `service = 'voice'`)} / nullif(${countWhere(`service = 'voice'`)}, 0), 0) AS avg_call_seconds,
+      coalesce(${sumWhere(`volume_kb`, `service = 'data'`)}, 0) / 1024.0 AS data_mb,
       ${share("counterpart_network = 'onnet'")} AS onnet_share,
       ${share("counterpart_network = 'offnet'")} AS offnet_share,
       ${share("counterpart_network = 'fixed'")} AS fixed_share,
@@ -87,13 +94,13 @@ export function usageSql(cfg: MartParams): string {
       ${ownShare('internal')} AS own_internal_share,
       ${share(`counterpart_network = 'international' AND NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe}`)} AS international_business_share,
       ${share(`counterpart_network = 'international' AND NOT (NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe})`)} AS international_private_share,
-      count(*) FILTER (WHERE comm AND counterpart_network = 'international' AND NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe}) AS international_business_comms,
-      count(*) FILTER (WHERE comm AND counterpart_network = 'international' AND NOT (NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe})) AS international_private_comms,
-      count(*) FILTER (WHERE roaming_country IS NOT NULL) AS roaming_events,
+      ${countWhere(`comm AND counterpart_network = 'international' AND NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe}`)} AS international_business_comms,
+      ${countWhere(`comm AND counterpart_network = 'international' AND NOT (NOT weekend AND start_time_local_hour >= ${bhs} AND start_time_local_hour < ${bhe})`)} AS international_private_comms,
+      ${countWhere('roaming_country IS NOT NULL')} AS roaming_events,
       -- cents keep the sum exact, so parallel aggregation gives the same bytes every run
       coalesce(sum(CAST(round(charge * 100) AS BIGINT)), 0) / 100.0 AS charges,
-      coalesce(sum(CAST(round(charge * 100) AS BIGINT)) FILTER (WHERE roaming_country IS NOT NULL), 0) / 100.0 AS roaming_charges,
-      coalesce(sum(CAST(round(charge * 100) AS BIGINT)) FILTER (WHERE roaming_country IS NULL AND counterpart_network = 'international'), 0) / 100.0 AS international_charges,
+      coalesce(${sumWhere(`CAST(round(charge * 100) AS BIGINT)`, `roaming_country IS NOT NULL`)}, 0) / 100.0 AS roaming_charges,
+      coalesce(${sumWhere(`CAST(round(charge * 100) AS BIGINT)`, `roaming_country IS NULL AND counterpart_network = 'international'`)}, 0) / 100.0 AS international_charges,
       count(y) AS located, sum(y) AS sy, sum(y * y) AS syy, sum(x) AS sx, sum(x * x) AS sxx
   FROM ev GROUP BY line_id),
   -- Distinct counts from one grouping-sets pass: each set holds a line's distinct values of one column with
@@ -110,15 +117,15 @@ export function usageSql(cfg: MartParams): string {
   ),
   distinct_values AS (
     SELECT line_id,
-      count(*) FILTER (WHERE g = 15 AND day IS NOT NULL) AS active_days,
-      count(*) FILTER (WHERE g = 23 AND counterpart IS NOT NULL AND comm) AS distinct_counterparts,
-      count(*) FILTER (WHERE g = 23 AND counterpart IS NOT NULL AND comm_internal) AS distinct_internal_counterparts,
-      count(*) FILTER (WHERE g = 23 AND counterpart IS NOT NULL AND comm_external) AS distinct_external_counterparts,
-      count(*) FILTER (WHERE g = 27 AND counterpart_country IS NOT NULL AND comm_international) AS international_countries,
-      count(*) FILTER (WHERE g = 29 AND cell_id IS NOT NULL) AS distinct_cells,
-      count(*) FILTER (WHERE g = 15 AND day IS NOT NULL AND roaming) AS roaming_days,
-      count(*) FILTER (WHERE g = 15 AND day IS NOT NULL AND roaming_with_colleagues) AS roaming_days_with_colleagues,
-      count(*) FILTER (WHERE g = 30 AND roaming_country IS NOT NULL) AS roaming_countries
+      ${countWhere('g = 15 AND day IS NOT NULL')} AS active_days,
+      ${countWhere('g = 23 AND counterpart IS NOT NULL AND comm')} AS distinct_counterparts,
+      ${countWhere('g = 23 AND counterpart IS NOT NULL AND comm_internal')} AS distinct_internal_counterparts,
+      ${countWhere('g = 23 AND counterpart IS NOT NULL AND comm_external')} AS distinct_external_counterparts,
+      ${countWhere('g = 27 AND counterpart_country IS NOT NULL AND comm_international')} AS international_countries,
+      ${countWhere('g = 29 AND cell_id IS NOT NULL')} AS distinct_cells,
+      ${countWhere('g = 15 AND day IS NOT NULL AND roaming')} AS roaming_days,
+      ${countWhere('g = 15 AND day IS NOT NULL AND roaming_with_colleagues')} AS roaming_days_with_colleagues,
+      ${countWhere('g = 30 AND roaming_country IS NOT NULL')} AS roaming_countries
     FROM per_value GROUP BY line_id
   )
   SELECT * FROM totals JOIN distinct_values USING (line_id)`;
@@ -179,9 +186,9 @@ export const MART_SQL = `
 /** Directed call edges between lines of one account, counted from the caller's 'out' record only. */
 export const EDGES_SQL = `
   SELECT l.account_id, e.line_id, e.counterpart AS counterpart_line_id,
-         count(*) FILTER (WHERE e.service = 'voice') AS calls,
-         coalesce(sum(e.duration_s) FILTER (WHERE e.service = 'voice'), 0) / 60.0 AS minutes,
-         count(*) FILTER (WHERE e.service = 'sms') AS sms
+         ${countWhere("e.service = 'voice'")} AS calls,
+         coalesce(${sumWhere('e.duration_s', "e.service = 'voice'")}, 0) / 60.0 AS minutes,
+         ${countWhere("e.service = 'sms'")} AS sms
   FROM window_events e
   JOIN pilot_lines l USING (line_id)
   JOIN pilot_lines c ON c.line_id = e.counterpart AND c.account_id = l.account_id
