@@ -112,7 +112,13 @@ export async function queryTable(db: Db, sql: string): Promise<ColumnTable> {
   const reader = await db.conn.runAndReadAll(sql);
   const columns = reader.getColumnsObjectJS();
   const out: Record<string, unknown[]> = {};
-  for (const name of reader.columnNames()) out[name] = columns[name].map(normaliseValue);
+  for (const name of reader.columnNames()) {
+    // A column of one JS type: only BIGINT (bigint) and DATE (Date) values need converting, so the text and
+    // doubles of a 2.7 M-row edge list are handed on as they come.
+    const values = columns[name];
+    const first = values.find((v) => v !== null && v !== undefined);
+    out[name] = typeof first === 'bigint' || first instanceof Date ? values.map(normaliseValue) : values;
+  }
   return aq.table(out);
 }
 

@@ -317,12 +317,23 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
       JOIN (SELECT ${ident(spec.key)} AS k, min(${ROW}) AS first FROM ${raw} WHERE ${ident(spec.key)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d
       ON d.k = c.${ident(spec.key)} AND c.${ROW} > d.first`);
   }
-  // Exact duplicates: equal row hashes first, then every column compared with its first copy. A
-  // repeated hash is nearly always a pair, whose two rows the aggregate names; only a hash seen three
-  // times or more needs a second pass to list its rows.
+  // Exact duplicates. Identical rows agree on their first two columns (for events: the line and the start time),
+  // so rows whose pair of those repeats are the only candidates: a narrow grouping finds them (x100: 36 s for
+  // hashing every whole row, 86 M groups of row hashes, against ~15 s for the pair). Among the candidates, equal
+  // row hashes, then every column compared with its first copy. A repeated pair or hash is nearly always a
+  // pair of rows, which the aggregate names; only one seen three times or more needs a join to list its rows.
+  const narrow = kept.slice(0, 2).map(ident);
+  const cands = `dupcand_${spec.name}`;
+  await run(db, `CREATE OR REPLACE TEMP TABLE keygroups_${spec.name} AS
+     SELECT ${narrow.join(', ')}, min(${ROW}) AS first, max(${ROW}) AS last, count(*) AS n FROM ${raw} GROUP BY ${narrow.join(', ')} HAVING count(*) > 1`, phase('finding duplicates'));
+  const manyKeys = Number(await queryValue(db, `SELECT count(*) FROM keygroups_${spec.name} WHERE n > 2`)) > 0;
+  await run(db, `CREATE OR REPLACE TEMP TABLE ${cands} AS
+     SELECT * FROM ${raw} WHERE ${ROW} IN (SELECT first FROM keygroups_${spec.name} WHERE n = 2 UNION ALL SELECT last FROM keygroups_${spec.name} WHERE n = 2)
+     ${manyKeys ? `UNION ALL SELECT r.* FROM ${raw} r SEMI JOIN (SELECT * FROM keygroups_${spec.name} WHERE n > 2) g ON ${narrow.map((c) => `r.${c} IS NOT DISTINCT FROM g.${c}`).join(' AND ')}` : ''}`, phase('finding duplicates'));
+  await run(db, `DROP TABLE keygroups_${spec.name}`);
   const rowHash = rowHashSql(kept);
   await run(db, `CREATE OR REPLACE TEMP TABLE dupgroups_${spec.name} AS
-     SELECT ${rowHash} AS row_hash, min(${ROW}) AS first, max(${ROW}) AS last, count(*) AS n FROM ${raw} GROUP BY 1 HAVING count(*) > 1`, phase('finding duplicates'));
+     SELECT ${rowHash} AS row_hash, min(${ROW}) AS first, max(${ROW}) AS last, count(*) AS n FROM ${cands} GROUP BY 1 HAVING count(*) > 1`);
   const many = Number(await queryValue(db, `SELECT count(*) FROM dupgroups_${spec.name} WHERE n > 2`)) > 0;
   const same = kept.map((c) => `a.${ident(c)} IS NOT DISTINCT FROM f.${ident(c)}`).join(' AND ');
   await run(
@@ -330,14 +341,12 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
     `CREATE OR REPLACE TEMP TABLE dup_${spec.name} AS
      WITH cand AS MATERIALIZED (
             SELECT last AS rid, first FROM dupgroups_${spec.name} WHERE n = 2
-            ${many ? `UNION ALL SELECT h.rid, g.first FROM (SELECT ${ROW} AS rid, ${rowHash} AS row_hash FROM ${raw}) h
-              JOIN (SELECT * FROM dupgroups_${spec.name} WHERE n > 2) g ON g.row_hash = h.row_hash AND h.rid > g.first` : ''}),
-          -- both copies of every pair from one scan: #row IN (...) filters it, a join on #row would hash every row
-          copies AS MATERIALIZED (SELECT * FROM ${raw} WHERE ${ROW} IN (SELECT rid FROM cand UNION ALL SELECT first FROM cand))
-     SELECT cand.rid FROM cand JOIN copies a ON a.${ROW} = cand.rid JOIN copies f ON f.${ROW} = cand.first
+            ${many ? `UNION ALL SELECT h.rid, g.first FROM (SELECT ${ROW} AS rid, ${rowHash} AS row_hash FROM ${cands}) h
+              JOIN (SELECT * FROM dupgroups_${spec.name} WHERE n > 2) g ON g.row_hash = h.row_hash AND h.rid > g.first` : ''})
+     SELECT cand.rid FROM cand JOIN ${cands} a ON a.${ROW} = cand.rid JOIN ${cands} f ON f.${ROW} = cand.first
      WHERE ${same}`,
-    phase('finding duplicates'),
   );
+  await run(db, `DROP TABLE ${cands}`);
   await run(db, `DROP TABLE dupgroups_${spec.name}`);
   const checks = spec.columns.flatMap(columnChecks);
   // Rows are filtered on the bare conditions first; reasons are spelled out only for the few that fail.

@@ -116,9 +116,10 @@ const PARSERS: Record<ColumnDef['type'], (v: string) => unknown> = {
  * step reads the same values whether its input was just computed or read from disk (test/unit/pipeline.test.ts
  * checks it against the round trip).
  */
-export function normalizeTable(name: string, def: TableDataset, table: ColumnTable): ColumnTable {
+export function normalizeTable(name: string, def: TableDataset, table: ColumnTable, checked = false): ColumnTable {
   if (table.numRows() === 0 && table.numCols() === 0) return emptyOf(def);
-  checkTable(name, def, table);
+  // A table just written was checked then (writeTable): at x100 the edge list's check took 1.5 s each time.
+  if (!checked) checkTable(name, def, table);
   const declared = def.columns.map((c) => c.name);
   const order = [...declared, ...table.columnNames().filter((c) => !declared.includes(c))];
   const value = (v: unknown) => (v === undefined || v === null || v === '' ? null : typeof v === 'number' ? (Number.isInteger(v) ? v + 0 : stable(v)) : v);

@@ -185,7 +185,7 @@ async function persist(out: string, name: DatasetName, value: Data, reread: bool
         await writeParquetTable(await engine.get(), files.parquet, def, files.csv);
         if (format === 'parquet') rmSync(files.csv, { force: true });
       }
-      return { value: reread ? normalizeTable(name, def, given) : given, size: given.numRows() };
+      return { value: reread ? normalizeTable(name, def, given, true) : given, size: given.numRows() };
     }
     case 'json': {
       const text = JSON.stringify(value, null, 2) + '\n';

@@ -57,6 +57,19 @@ describe('loader: each contract violation is quarantined with its row and reason
   });
 });
 
+describe('loader: exact duplicates', () => {
+  it('finds every later copy of a row, three copies included, and not rows that share only the line and start time', async () => {
+    const other = GOOD.replace(',C1,', ',C2,');
+    // Rows 1-6: GOOD, a row like it in another cell, GOOD again, the other again, GOOD a third time, a new time.
+    const rows = [GOOD, other, GOOD, other, GOOD, GOOD.replace('09:00', '12:00')];
+    const dir = writeMiniPilot(tempDir(), { events: `${HEADER}\n${rows.join('\n')}\n` });
+    const { db, counts, qdir } = await loadAll(dir);
+    closeDb(db);
+    expect(counts.events).toMatchObject({ read: 6, accepted: 3, quarantined: 3 });
+    expect(quarantine(qdir, 'events').map((r) => r.split(',').slice(0, 2).join(','))).toEqual(['3,exact duplicate of an earlier row', '4,exact duplicate of an earlier row', '5,exact duplicate of an earlier row']);
+  });
+});
+
 describe('loader: formats and dialects', () => {
   let dir: string;
   beforeAll(() => {
