@@ -502,6 +502,9 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
       }
       save();
       log(`[${step.name}] ${step.describe?.(Object.fromEntries([...step.outputs, ...(step.optionalOutputs ?? [])].map((n) => [n, memory.get(n)]))) ?? 'done'} (${seconds.toFixed(1)}s)`);
+      // A table no later step reads is let go: at x100 the edge list and the propensities (1.8 M pairs) held
+      // until the report made it the run's peak.
+      for (const name of [...memory.keys()]) if (!later.some((s) => reads(s).includes(name))) memory.delete(name);
     }
     manifest.completed = true;
   } catch (e) {
