@@ -68,13 +68,24 @@ export function checkTable(name: string, def: TableDataset, table: ColumnTable):
   }
   if (def.key) {
     const cols = def.key.map((k) => table.array(k) as ArrayLike<unknown>);
-    const seen = new Set<string>();
+    // Nested maps by key part, a set at the last: no joined string per row (1.8 M propensity pairs at x100).
+    const seen: Map<unknown, unknown> | Set<unknown> = cols.length === 1 ? new Set() : new Map();
     for (let i = 0; i < n; i++) {
-      const parts = cols.map((c) => c[i]);
-      if (parts.some((p) => p === null || p === undefined || p === '')) fail(name, `row ${i + 1}: key ${def.key.join(', ')} is empty`);
-      const k = parts.join('\u0000');
-      if (seen.has(k)) fail(name, `row ${i + 1}: key ${def.key.join(', ')} = ${parts.join(', ')} is not unique`);
-      seen.add(k);
+      let level = seen;
+      for (let j = 0; j < cols.length; j++) {
+        const part = cols[j][i];
+        if (part === null || part === undefined || part === '') fail(name, `row ${i + 1}: key ${def.key.join(', ')} is empty`);
+        if (j === cols.length - 1) {
+          const last = level as Set<unknown>;
+          if (last.has(part)) fail(name, `row ${i + 1}: key ${def.key.join(', ')} = ${cols.map((c) => c[i]).join(', ')} is not unique`);
+          last.add(part);
+        } else {
+          const map = level as Map<unknown, unknown>;
+          let next = map.get(part) as Map<unknown, unknown> | Set<unknown> | undefined;
+          if (!next) map.set(part, (next = j === cols.length - 2 ? new Set() : new Map()));
+          level = next;
+        }
+      }
     }
   }
 }

@@ -109,8 +109,9 @@ export const holdsColumn = (product: string) => `holds:${product}`;
 
 export interface Design {
   names: string[];
-  /** One row per line, standardised behaviour then reference features. */
-  base: number[][];
+  /** One row per line (names.length wide, row-major), standardised behaviour then reference features: flat, so
+   * that worker threads receive it as one buffer. */
+  base: Float64Array;
   lineIds: string[];
   accountIds: string[];
   /** Per line, the day it was activated (null when not given): before it, a line cannot take anything up. */
@@ -144,7 +145,7 @@ export function baseDesign(mart: ColumnTable, features: readonly string[]): Desi
   ];
   return {
     names: [...features, ...extra.map(([n]) => n)],
-    base: matrix.map((row, i) => [...row, ...extra.map(([, f]) => f(i))]),
+    base: Float64Array.from(matrix.flatMap((row, i) => [...row, ...extra.map(([, f]) => f(i))])),
     lineIds: mart.array('line_id') as string[],
     accountIds: mart.array('account_id') as string[],
     activation: mart.columnNames().includes('activation_date')
@@ -323,8 +324,7 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     const data = new Float64Array(pick.length * width);
     pick.forEach((i, r) => {
       const off = r * width;
-      const base = design.base[i];
-      for (let j = 0; j < k; j++) data[off + j] = base[j];
+      for (let j = 0; j < k; j++) data[off + j] = design.base[i * k + j];
       const then = shares(r);
       data[off + k] = Math.sqrt(then.neighbour[i]);
       data[off + k + 1] = then.account[i];
