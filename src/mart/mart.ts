@@ -48,6 +48,23 @@ const share = (cond: string) => `coalesce(CAST(${countWhere(`comm AND ${cond}`)}
 const ownShare = (cond: string) => `coalesce(CAST(${countWhere(`comm AND direction = 'out' AND ${cond}`)} AS DOUBLE) / nullif(${countWhere("comm AND direction = 'out'")}, 0), 0)`;
 
 /**
+ * The distinct counts per line, each counted over the groups of one grouping set of per_value: [column, the
+ * set's GROUPING bits (day 15, counterpart 23, country 27, cell 29, roaming country 30), its value, the flag
+ * that must hold].
+ */
+const DISTINCT_COUNTS: [string, number, string, string][] = [
+  ['active_days', 15, 'day', ''],
+  ['distinct_counterparts', 23, 'counterpart', 'comm'],
+  ['distinct_internal_counterparts', 23, 'counterpart', 'comm_internal'],
+  ['distinct_external_counterparts', 23, 'counterpart', 'comm_external'],
+  ['international_countries', 27, 'counterpart_country', 'comm_international'],
+  ['distinct_cells', 29, 'cell_id', ''],
+  ['roaming_days', 15, 'day', 'roaming'],
+  ['roaming_days_with_colleagues', 15, 'day', 'roaming_with_colleagues'],
+  ['roaming_countries', 30, 'roaming_country', ''],
+];
+
+/**
  * SQL of the per-line usage aggregates (events of lines in scope only), with each line's first
  * and last active day, so the observed window needs no second pass over the events.
  */
@@ -117,15 +134,7 @@ export function usageSql(cfg: MartParams): string {
   ),
   distinct_values AS (
     SELECT line_id,
-      ${countWhere('g = 15 AND day IS NOT NULL')} AS active_days,
-      ${countWhere('g = 23 AND counterpart IS NOT NULL AND comm')} AS distinct_counterparts,
-      ${countWhere('g = 23 AND counterpart IS NOT NULL AND comm_internal')} AS distinct_internal_counterparts,
-      ${countWhere('g = 23 AND counterpart IS NOT NULL AND comm_external')} AS distinct_external_counterparts,
-      ${countWhere('g = 27 AND counterpart_country IS NOT NULL AND comm_international')} AS international_countries,
-      ${countWhere('g = 29 AND cell_id IS NOT NULL')} AS distinct_cells,
-      ${countWhere('g = 15 AND day IS NOT NULL AND roaming')} AS roaming_days,
-      ${countWhere('g = 15 AND day IS NOT NULL AND roaming_with_colleagues')} AS roaming_days_with_colleagues,
-      ${countWhere('g = 30 AND roaming_country IS NOT NULL')} AS roaming_countries
+      ${DISTINCT_COUNTS.map(([name, g, value, cond]) => `${countWhere(`g = ${g} AND ${value} IS NOT NULL${cond ? ` AND ${cond}` : ''}`)} AS ${name}`).join(',\n      ')}
     FROM per_value GROUP BY line_id
   )
   SELECT * FROM totals JOIN distinct_values USING (line_id)`;
