@@ -5,12 +5,15 @@
  * RSS, and two floors: the time to plainly decompress the events file, and the time DuckDB takes to parse
  * every field of it storing nothing. Load + mart is given as a multiple of the decompression floor (issue
  * 13 asks for at most 4). Then the analyst's loop: `--from personas` in a fresh process, through the
- * README's command and through node directly. Figures only; nothing is asserted.
+ * README's command and through node directly. Last, the work on worker threads (networks, personas' choice of k,
+ * propensities: `--from network --until propensities`, caches cleared) on one worker and on one per core, with
+ * the pool forced on whatever the pilot's size. Figures only; nothing is asserted.
  *
  * Pilots are looked for as `<data>/pilot-x<scale>/events.csv.gz` and generated there when absent, so a
  * folder of pilots made once (x100 takes minutes to generate) serves every bench.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ import { preflight, verifyGzip } from '../io/files';
 import { readerSql } from '../io/load';
 import { closeDb, openDb, run as runSql } from '../io/duckdb';
 import type { Manifest } from '../pipeline/run';
+import { cacheDir } from '../pipeline/cache';
 import { runMain } from './main';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -61,6 +65,11 @@ runMain(async () => {
   const dataRoot = resolve(values.data ?? join('outputs', 'bench'));
   const outRoot = resolve(values.out ?? join('outputs', 'bench'));
   const rows: string[] = [];
+  const pool: string[] = [];
+  const cores = availableParallelism();
+  const poolConfig = join(outRoot, 'bench-workers.json');
+  mkdirSync(outRoot, { recursive: true });
+  writeFileSync(poolConfig, JSON.stringify({ engine: { workers_min_lines: 0 } }));
   for (const scale of scales) {
     const data = join(dataRoot, `pilot-x${scale}`);
     const out = join(outRoot, `out-x${scale}`);
@@ -78,6 +87,14 @@ runMain(async () => {
     timed(process.execPath, [pipeline, '--data', data, '--out', out, '--from', 'personas']);
     const loopNpm = timed('npm', ['run', '-s', 'pipeline', '--', '--data', data, '--out', out, '--from', 'personas']);
     const loopNode = timed(process.execPath, [pipeline, '--data', data, '--out', out, '--from', 'personas']);
+    // Last: it rewrites the run's outputs up to the propensities and removes the later ones.
+    const onWorkers = (workers: number) => {
+      rmSync(cacheDir(out), { recursive: true, force: true });
+      return timed(process.execPath, ['--max-old-space-size=8192', pipeline, '--out', out, '--config', poolConfig, '--from', 'network', '--until', 'propensities', '--workers', String(workers)]);
+    };
+    const one = onWorkers(1);
+    const all = onWorkers(cores);
+    pool.push([`x${scale}`, String(cores), one.toFixed(1), all.toFixed(1), (one / all).toFixed(2)].join(' | '));
     const events = m.inputs.find((f) => f.file === 'events')!.read;
     const lines = m.outputs['mart/employee_mart.csv'];
     const t = m.timings_s;
@@ -91,5 +108,7 @@ runMain(async () => {
     ].join(' | '));
   }
   const header = 'pilot | events | lines | DuckDB threads | gunzip floor s | DuckDB scan floor s | load s | mart s | (load+mart) / gunzip | network s | personas to pilot s | report s | end-to-end s | peak RSS MB | --from personas, npm s | --from personas, node s';
-  process.stdout.write(`\n| ${header} |\n|${header.split('|').map(() => '---').join('|')}|\n${rows.map((r) => `| ${r} |`).join('\n')}\n`);
+  const table = (head: string, body: string[]) => `\n| ${head} |\n|${head.split('|').map(() => '---').join('|')}|\n${body.map((r) => `| ${r} |`).join('\n')}\n`;
+  process.stdout.write(table(header, rows));
+  process.stdout.write(table('pilot | worker threads | network to propensities, 1 worker s | on every core s | speed-up', pool));
 });
