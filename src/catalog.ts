@@ -114,7 +114,7 @@ export const DATASETS = {
     text('line_id'), text('account_id'), int('rank'), text('product_id'), oneOf('audience', AUDIENCES, true), oneOf('channel', OFFER_CHANNELS, true),
     num('propensity'), num('expected_value'), text('reason'),
   ], ['line_id', 'rank'], { internal: true }),
-  product_models: table('offers/product_models.csv', 'How each product was scored: model or behaviour rule (and why), holders, recent adopters, penalty, cross-validated log-loss, the adoption rate its scale follows', [
+  product_models: table('offers/product_models.csv', 'How each product was scored: model or behaviour rule (and why), holders, recent adopters, penalty, its approximate leave-one-out log-loss, the adoption rate its scale follows', [
     text('product_id'), oneOf('model', ['logistic', 'affinity', 'none']), int('holders'), int('recent_adopters'), int('at_risk'), num('l2', true),
     num('cv_log_loss', true), num('adoption_rate'), oneOf('scale', ['platt on recent adopters', 'rate of recent adopters', 'prior', 'none']), text('note'),
   ], ['product_id']),
