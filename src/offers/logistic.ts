@@ -3,8 +3,8 @@
  * features and up to millions of rows, deterministic, and its coefficients explain each propensity (the
  * offer's reason).
  *
- * Rows are packed once into one Float64Array (row-major, the intercept's 1 first): the Hessian's inner loop
- * then walks contiguous memory, which is most of a fit's cost. The penalty is chosen by approximate
+ * A fit holds its rows as columns, the intercept's column of 1 first (columnsOf): the Hessian, most of a fit's
+ * cost, is then dot products over contiguous arrays. The penalty is chosen by approximate
  * leave-one-out cross-validation (Rad & Maleki, "A scalable estimate of the out-of-sample prediction error via
  * approximate leave-one-out", JRSS-B 82, 2020): one fit per candidate instead of one per candidate and fold,
  * each warm-started from the previous candidate's weights.
@@ -38,22 +38,22 @@ export function rowsOf(x: readonly (readonly number[])[]): Rows {
   return { data, count: x.length, width };
 }
 
-/**
- * The rows as columns, the intercept's column of 1 first, optionally only the rows listed. Column-major because
- * every pass of a fit is then a dot product or an update over two contiguous arrays, which runs about twice as
- * fast in V8 as the same arithmetic row by row.
- */
 interface Columns {
   cols: Float64Array[];
   n: number;
 }
 
-function columnsOf(x: Rows, pick?: readonly number[]): Columns {
-  const n = pick ? pick.length : x.count;
+/**
+ * The rows as columns, the intercept's column of 1 first. Column-major because every pass of a fit is then a dot
+ * product or an update over two contiguous arrays, which runs about twice as fast in V8 as the same arithmetic
+ * row by row.
+ */
+function columnsOf(x: Rows): Columns {
+  const n = x.count;
   const cols = Array.from({ length: x.width + 1 }, () => new Float64Array(n));
   cols[0].fill(1);
   for (let r = 0; r < n; r++) {
-    const off = (pick ? pick[r] : r) * x.width;
+    const off = r * x.width;
     for (let j = 0; j < x.width; j++) cols[j + 1][r] = x.data[off + j];
   }
   return { cols, n };
@@ -177,9 +177,8 @@ function newton(d: Columns, y: ArrayLike<number>, o: LogisticOptions, start?: Fl
   return { w, iterations: it, factor };
 }
 
-export function fitLogistic(x: readonly (readonly number[])[] | Rows, y: ArrayLike<number>, options: LogisticOptions & { start?: number[] }): LogisticModel {
-  const rows = Array.isArray(x) ? rowsOf(x) : (x as Rows);
-  const fit = newton(columnsOf(rows), y, options, options.start ? Float64Array.from(options.start) : undefined);
+export function fitLogistic(x: readonly (readonly number[])[], y: ArrayLike<number>, options: LogisticOptions): LogisticModel {
+  const fit = newton(columnsOf(rowsOf(x)), y, options);
   return { weights: Array.from(fit.w), iterations: fit.iterations };
 }
 
