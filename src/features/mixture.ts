@@ -26,12 +26,17 @@ export interface Mixture {
   iterations: number;
 }
 
+/** Per component, the log of its weight and of its Gaussian's normalising constant: log w − ½ Σⱼ log(2π σⱼ²). */
+function logConstants(m: Pick<Mixture, 'weights' | 'variances'>): number[] {
+  return m.weights.map((w, c) => m.variances[c].reduce((s, va) => s - 0.5 * Math.log(2 * Math.PI * va), Math.log(Math.max(w, 1e-300))));
+}
+
 /**
  * The log-density of each component at a point, weight included, as a function: each component's normalising constant and
  * inverse variances are computed once, not at every point (most of a fit's time went there).
  */
 function densities(m: Mixture): (row: readonly number[]) => number[] {
-  const constants = m.weights.map((w, c) => m.variances[c].reduce((s, va) => s - 0.5 * Math.log(2 * Math.PI * va), Math.log(Math.max(w, 1e-300))));
+  const constants = logConstants(m);
   const precisions = m.variances.map((va) => va.map((v) => 0.5 / v));
   return (row) => m.means.map((mu, c) => {
     const h = precisions[c];
@@ -95,7 +100,7 @@ export function fitMixture(matrix: readonly number[][], start: readonly number[]
       iterations: it + 1,
     };
     // E-step: as densities(), over the flat arrays.
-    const constants = next.weights.map((w, c) => next.variances[c].reduce((sum, va) => sum - 0.5 * Math.log(2 * Math.PI * va), Math.log(Math.max(w, 1e-300))));
+    const constants = logConstants(next);
     const precision = variance.map((v) => 0.5 / v);
     let ll = 0;
     for (let i = 0; i < n; i++) {
