@@ -19,7 +19,7 @@ export interface PropensityShared {
 }
 
 /** What one product adds to the shared design: colleagues and the account's lines that hold it, the other products held. */
-export function productExtra(productId: string, shared: PropensityShared): ProductExtra {
+function productExtra(productId: string, shared: PropensityShared): ProductExtra {
   const { design, ties, holdings } = shared;
   const owners = holdings.holders.get(productId) ?? new Set<string>();
   return {

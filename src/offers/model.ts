@@ -300,7 +300,12 @@ export interface ProductExtra {
   sharesAt(holders: ReadonlySet<string>): { neighbour: number[]; account: number[] };
 }
 
-/** Whether a product has enough holders, and enough lines without it, for a model to learn from. */
+/** How many of the lines hold the product: what learnable() is asked about, in the main thread and in productModel alike. */
+export function holdersAmong(lineIds: readonly string[], holders: ReadonlySet<string>): number {
+  return lineIds.reduce((s, l) => s + (holders.has(l) ? 1 : 0), 0);
+}
+
+/** Whether a product has enough holders among the lines, and enough lines without it, for a model to learn from. */
 export function learnable(holders: number, lines: number, o: Pick<ModelOptions, 'min_holders'>): boolean {
   return holders >= o.min_holders && lines - holders >= o.min_holders;
 }
@@ -314,7 +319,7 @@ export function productModel(product: Product, design: Design, extra: ProductExt
   const holders = holdings.holders.get(id) ?? new Set<string>();
   const n = design.lineIds.length;
   const labels: number[] = design.lineIds.map((l) => (holders.has(l) ? 1 : 0));
-  const holderCount = labels.reduce((a, b) => a + b, 0);
+  const holderCount = holdersAmong(design.lineIds, holders);
   const names = [...design.names, NEIGHBOUR, ACCOUNT, ...extra.held.map(([p]) => holdsColumn(p))];
   // The product's rows, packed: the shared design, then the neighbour and account shares (as they were at a
   // period's start for the adoption model) and the other products held.

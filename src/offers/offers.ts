@@ -10,7 +10,7 @@ import { describe } from '../features/describe';
 import { groupBy, groupIndices, round } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { ACCOUNT, NEIGHBOUR, baseDesign, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
+import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
 import { fitProduct, type PropensityShared } from './fit';
 import { mapTasks } from '../util/workers';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
@@ -96,18 +96,17 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   const catalog = catalogOf(inputs.products);
   const byProduct = new Map(catalog.map((p) => [p.product_id, p]));
   const holdings = readHoldings(inputs.holdings, inputs.spells);
-  const heldBy = new Map<string, Set<string>>();
-  for (const [product, owners] of holdings.holders) for (const l of owners) (heldBy.get(l) ?? heldBy.set(l, new Set()).get(l)!).add(product);
+  const ownersOf = (product: string) => holdings.holders.get(product) ?? new Set<string>();
   const shared: PropensityShared = {
     design: baseDesign(mart, cfg.features),
     ties: tieIndex(ids, inputs.ties),
     holdings,
-    held: catalog.filter((p) => (holdings.holders.get(p.product_id)?.size ?? 0) >= cfg.min_holders).map((p) => [p.product_id, ids.map((id) => (heldBy.get(id)?.has(p.product_id) ? 1 : 0))]),
+    held: catalog.map((p) => [p.product_id, ownersOf(p.product_id)] as const).filter(([, owners]) => owners.size >= cfg.min_holders).map(([id, owners]) => [id, ids.map((l) => (owners.has(l) ? 1 : 0))]),
     windowEnd: inputs.windowEnd,
     options: { ...cfg, seed },
   };
   // Learnable products are fitted over worker threads; the others are ranked by their rule here (it reads the mart).
-  const learned = catalog.filter((p) => learnable(holdings.holders.get(p.product_id)?.size ?? 0, ids.length, cfg));
+  const learned = catalog.filter((p) => learnable(holdersAmong(ids, ownersOf(p.product_id)), ids.length, cfg));
   const fits = await mapTasks({ module: 'offers/fit.js', fn: 'fitProduct' }, fitProduct, learned.map((product) => ({ product })), shared, { workers: options.workers ?? 1 });
   const fitOf = new Map(learned.map((p, k) => [p.product_id, fits[k]]));
   // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
@@ -117,7 +116,7 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   const models: Record<string, unknown>[] = [];
   const pairs = { line_id: [] as string[], account_id: [] as string[], product_id: [] as string[], holds: [] as boolean[], eligible: [] as boolean[], model: [] as string[], propensity: [] as number[], reason: [] as string[] };
   for (const product of catalog) {
-    const owners = holdings.holders.get(product.product_id) ?? new Set<string>();
+    const owners = ownersOf(product.product_id);
     const { model: m, neighbour } = fitOf.get(product.product_id) ?? fitProduct({ product }, shared, mart);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
     ids.forEach((id, i) => {
