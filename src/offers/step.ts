@@ -2,6 +2,7 @@
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { computePropensities, nextBestOffers, type OfferParams, type PropensityParams } from './offers';
+import { unpriced } from './tariffs';
 
 export type { OfferParams, PropensityParams };
 
@@ -88,8 +89,8 @@ export const offersStep: StepDef<OfferParams> = {
     const t = (name: 'mart' | 'personas' | 'products' | 'holdings' | 'propensities') => inputs[name] as ColumnTable;
     const fees = t('mart').array('monthly_fee') as number[];
     const payment = t('mart').array('payment_type') as string[];
-    const unpriced = payment.filter((pay, i) => pay === 'postpaid' && !(fees[i] > 0)).length;
-    if (unpriced) ctx.log(`[offers] ${unpriced.toLocaleString('en')} postpaid lines have no plan fee (monthly_fee 0): no tariff change is valued or proposed for them`);
+    const withoutFee = payment.filter((pay, i) => unpriced({ payment_type: pay, monthly_fee: fees[i] })).length;
+    if (withoutFee) ctx.log(`[offers] ${withoutFee.toLocaleString('en')} postpaid lines have no plan fee (monthly_fee 0): no tariff change is valued or proposed for them`);
     return nextBestOffers({
       mart: t('mart'), personas: t('personas'), products: t('products'), holdings: t('holdings'), propensities: t('propensities'),
       responses: inputs.responses as ColumnTable | undefined, windowEnd: windowEnd(inputs.window),

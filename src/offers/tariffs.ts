@@ -55,12 +55,17 @@ export interface MarginRates {
   charge_margin_rate: number;
 }
 
+/**
+ * A postpaid line billed 0 a month has its price elsewhere (an account-level contract, or a feed without fees):
+ * against a fee of 0 any tariff looks like pure new margin, so no tariff change is valued or proposed for it.
+ */
+export function unpriced(line: Pick<TariffLine, 'payment_type' | 'monthly_fee'>): boolean {
+  return line.payment_type === 'postpaid' && !(line.monthly_fee > 0);
+}
+
 /** The tariff proposed to a line, if any, and what changes. */
 export function tariffChange(line: TariffLine, held: ReadonlySet<string>, tariffs: Record<string, Tariff>, products: ReadonlyMap<string, Product>, rates: MarginRates): TariffChange | undefined {
-  if (line.payment_type !== 'postpaid') return undefined;
-  // A postpaid line billed 0 a month has its price elsewhere (an account-level contract, or a feed without
-  // fees): against a fee of 0 any tariff looks like pure new margin, so nothing is valued or proposed.
-  if (!(line.monthly_fee > 0)) return undefined;
+  if (line.payment_type !== 'postpaid' || unpriced(line)) return undefined;
   const hit = Object.entries(tariffs).find(([, t]) => t.personas.includes(line.persona));
   if (!hit || hit[0] === line.plan_id) return undefined;
   const [planId, t] = hit;
