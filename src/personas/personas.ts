@@ -25,7 +25,7 @@ import { NO_CACHE, type Cache } from '../pipeline/cache';
 import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';
 import { hardLabels, posteriors } from '../features/mixture';
-import { chooseClusters, type ClusterChoice } from './clusters';
+import { chooseClusters } from './clusters';
 import { describe } from '../features/describe';
 import { round } from '../util/stats';
 import { firstMatch } from '../features/rules';
@@ -103,11 +103,7 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
   const { matrix } = featureMatrix(mart, cfg.features);
   const settings = { k_min: cfg.k_min, k_max: cfg.k_max, restarts: cfg.restarts, max_iterations: cfg.max_iterations, fit_sample: cfg.fit_sample };
   const key = ['persona-mixture', 1, Float64Array.from(matrix.flat()), matrix.length, settings, seed];
-  // The fit runs on worker threads, so it is computed before the cache is asked to keep it (a torn entry reads
-  // as undefined here, and is then computed again).
-  const cached = cache.has(key) ? cache.json<ClusterChoice | undefined>(key, () => undefined) : undefined;
-  const fitted = cached ?? (await chooseClusters(matrix, settings, seed, options.workers));
-  const { model, curve } = cached ?? cache.json(key, () => fitted);
+  const { model, curve } = await cache.jsonAsync(key, () => chooseClusters(matrix, settings, seed, options.workers));
   const post = posteriors(model, matrix);
   const clusters = hardLabels(post);
 

@@ -17,12 +17,14 @@ export interface Cache {
   text(parts: readonly unknown[], compute: () => string): string;
   /** The same for a JSON value (numbers round-trip exactly). */
   json<T>(parts: readonly unknown[], compute: () => T): T;
+  /** The same for a computation that runs asynchronously (on worker threads). */
+  jsonAsync<T>(parts: readonly unknown[], compute: () => Promise<T>): Promise<T>;
   /** Whether a result for these key parts is kept (so costly inputs of a computation can be skipped). */
   has(parts: readonly unknown[]): boolean;
 }
 
 /** A cache that keeps nothing: notebooks' in-memory previews and tests of the computations themselves. */
-export const NO_CACHE: Cache = { text: (_p, compute) => compute(), json: (_p, compute) => compute(), has: () => false };
+export const NO_CACHE: Cache = { text: (_p, compute) => compute(), json: (_p, compute) => compute(), jsonAsync: (_p, compute) => compute(), has: () => false };
 
 let fingerprint: string | undefined;
 
@@ -93,6 +95,16 @@ export function diskCache(out: string, namespace: string, options: { capacity?: 
       rmSync(tmp, { force: true });
     }
   };
+  // A kept JSON value, or undefined: absent, or torn (computed again by the caller).
+  const parsed = <T>(key: string): { value: T } | undefined => {
+    const hit = read(key);
+    if (hit === undefined) return undefined;
+    try {
+      return { value: JSON.parse(hit) as T };
+    } catch {
+      return undefined;
+    }
+  };
   return {
     has: (parts) => existsSync(join(dir, cacheKey(parts))),
     text(parts, compute) {
@@ -105,15 +117,17 @@ export function diskCache(out: string, namespace: string, options: { capacity?: 
     },
     json<T>(parts: readonly unknown[], compute: () => T): T {
       const key = cacheKey(parts);
-      const hit = read(key);
-      if (hit !== undefined) {
-        try {
-          return JSON.parse(hit) as T;
-        } catch {
-          // A torn entry: computed again below.
-        }
-      }
+      const hit = parsed<T>(key);
+      if (hit) return hit.value;
       const value = compute();
+      write(key, JSON.stringify(value));
+      return value;
+    },
+    async jsonAsync<T>(parts: readonly unknown[], compute: () => Promise<T>): Promise<T> {
+      const key = cacheKey(parts);
+      const hit = parsed<T>(key);
+      if (hit) return hit.value;
+      const value = await compute();
       write(key, JSON.stringify(value));
       return value;
     },
