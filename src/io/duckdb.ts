@@ -77,10 +77,16 @@ export function closeDb(db: Db): void {
   db.instance.closeSync();
 }
 
+/** With SOO_DEBUG_SQL set, how long each statement took goes to stderr (SOO_DEBUG_SQL=2: the whole statement). */
+function debugTime(started: number, sql: string): void {
+  if (started) process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.replace(/\s+/g, ' ').slice(0, Number(process.env.SOO_DEBUG_SQL) > 1 ? 100000 : 100)}\n`);
+}
+const debugStart = (): number => (process.env.SOO_DEBUG_SQL ? Date.now() : 0);
+
 /** Runs a statement; `onProgress` hears DuckDB's estimate of the share done (0-100) while it runs. */
 export async function run(db: Db, sql: string, onProgress?: (percent: number) => void): Promise<void> {
   db.onStatement?.(sql);
-  const started = process.env.SOO_DEBUG_SQL ? Date.now() : 0;
+  const started = debugStart();
   const timer = onProgress && setInterval(() => {
     const { percentage } = db.conn.progress;
     if (percentage >= 0) onProgress(percentage);
@@ -90,7 +96,7 @@ export async function run(db: Db, sql: string, onProgress?: (percent: number) =>
   } finally {
     if (timer) clearInterval(timer);
   }
-  if (started) process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.replace(/\s+/g, " ").slice(0, Number(process.env.SOO_DEBUG_SQL) > 1 ? 100000 : 100)}\n`);
+  debugTime(started, sql);
 }
 
 /** Rows as plain objects; BIGINT and DECIMAL come back as JS numbers. */
@@ -109,7 +115,10 @@ export async function queryValue<T = unknown>(db: Db, sql: string): Promise<T> {
 /** A query's result as an arquero table (for line-level results only). */
 export async function queryTable(db: Db, sql: string): Promise<ColumnTable> {
   db.onStatement?.(sql);
+  const started = debugStart();
   const reader = await db.conn.runAndReadAll(sql);
+  debugTime(started, sql);
+  const converting = debugStart();
   const columns = reader.getColumnsObjectJS();
   const out: Record<string, unknown[]> = {};
   for (const name of reader.columnNames()) {
@@ -119,6 +128,7 @@ export async function queryTable(db: Db, sql: string): Promise<ColumnTable> {
     const first = values.find((v) => v !== null && v !== undefined);
     out[name] = typeof first === 'bigint' || first instanceof Date ? values.map(normaliseValue) : values;
   }
+  debugTime(converting, `(to JS, ${reader.currentRowCount} rows) ${sql}`);
   return aq.table(out);
 }
 

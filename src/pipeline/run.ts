@@ -488,7 +488,9 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
           if (step.optionalOutputs?.includes(name)) continue;
           throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
         }
+        const writing = Date.now();
         const { value, size } = await persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)), config.output.format, engine);
+        if (process.env.SOO_DEBUG_SQL) process.stderr.write(`[write ${Date.now() - writing} ms] ${name}\n`);
         memory.set(name, value);
         manifest.outputs[outputKey(name)] = size;
       }
