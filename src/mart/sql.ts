@@ -13,11 +13,13 @@ import { inputPath } from '../io/step';
 import type { StepContext } from '../pipeline/step';
 import { NO_CACHE } from '../pipeline/cache';
 import { martStep, type MartParams } from './step';
-import { ACTIVE_HOLDINGS_SQL, EDGES_SQL, HOLDING_SPELLS_SQL, MART_SQL } from './mart';
+import { ACTIVE_HOLDINGS_SQL, EDGE_PLACES_SQL, HOLDING_SPELLS_SQL, MART_SQL } from './mart';
 
 /** The file of the mart folder a query's rows become, for the statements whose result leaves DuckDB. */
 const RESULTS = new Map([
-  [MART_SQL, 'employee_mart'], [EDGES_SQL, 'call_edges'], [ACTIVE_HOLDINGS_SQL, 'active_holdings'], [HOLDING_SPELLS_SQL, 'holding_spells'],
+  [MART_SQL, 'gives employee_mart'], [ACTIVE_HOLDINGS_SQL, 'gives active_holdings'], [HOLDING_SPELLS_SQL, 'gives holding_spells'],
+  // The table call_edges (built as a table) is the file; this only carries it to JS in fewer strings.
+  [EDGE_PLACES_SQL, 'reads call_edges into the workspace, each line as its row number in employee_mart'],
 ]);
 
 const tidy = (sql: string) => sql.split('\n').map((l) => l.trimEnd()).filter((l, i, all) => l.trim() || (i > 0 && all[i - 1].trim())).join('\n').trim();
@@ -48,8 +50,8 @@ export async function martSql(params: MartParams): Promise<string> {
       const view = /^CREATE OR REPLACE VIEW (\w+) AS SELECT \* FROM read_parquet/.exec(sql);
       if (view) return `-- ${view[1]}: the accepted ${view[1]} (inputs/${view[1]}.parquet of a run)\n${tidy(sql).replace(lit(inputPath(dir, view[1] as FileName)), `'inputs/${view[1]}.parquet'`)};`;
       const made = /^\s*CREATE OR REPLACE (?:TEMP )?(?:TABLE|VIEW) (\w+)/.exec(sql)?.[1];
-      const result = RESULTS.get(sql) ?? (/^SELECT first_day, last_day FROM observation_window/.test(sql) ? 'window.json' : /FROM (\w+) WHERE account_id IN|FROM (products) ORDER BY/.exec(sql)?.slice(1).find(Boolean));
-      return `-- ${made ? `builds ${made}` : result ? `gives ${result}` : 'query'}\n${tidy(sql)};`;
+      const result = /^SELECT first_day, last_day FROM observation_window/.test(sql) ? 'window.json' : /FROM (\w+) WHERE account_id IN|FROM (products) ORDER BY/.exec(sql)?.slice(1).find(Boolean);
+      return `-- ${made ? `${made === 'call_edges' ? 'gives' : 'builds'} ${made}` : RESULTS.get(sql) ?? (result ? `gives ${result}` : 'query')}\n${tidy(sql)};`;
     });
     return [
       `-- The mart step's SQL (DuckDB dialect), in the order it runs, with mart config ${JSON.stringify(params)}.`,
