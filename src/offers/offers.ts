@@ -11,7 +11,7 @@ import { groupBy, groupIndices, round } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
 import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
-import { fitProduct, type PropensityShared } from './fit';
+import { fitProduct, productTask, type PropensityShared } from './fit';
 import { mapTasks } from '../util/workers';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
 
@@ -100,14 +100,14 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   const shared: PropensityShared = {
     design: baseDesign(mart, cfg.features),
     ties: tieIndex(ids, inputs.ties),
-    holdings,
+    knownTo: holdings.knownTo,
     held: catalog.map((p) => [p.product_id, ownersOf(p.product_id)] as const).filter(([, owners]) => owners.size >= cfg.min_holders).map(([id, owners]) => [id, ids.map((l) => (owners.has(l) ? 1 : 0))]),
     windowEnd: inputs.windowEnd,
     options: { ...cfg, seed },
   };
   // Learnable products are fitted over worker threads; the others are ranked by their rule here (it reads the mart).
   const learned = catalog.filter((p) => learnable(holdersAmong(ids, ownersOf(p.product_id)), ids.length, cfg));
-  const fits = await mapTasks({ module: 'offers/fit.js', fn: 'fitProduct' }, fitProduct, learned.map((product) => ({ product })), shared, { workers: options.workers ?? 1 });
+  const fits = await mapTasks({ module: 'offers/fit.js', fn: 'fitProduct' }, fitProduct, learned.map((product) => productTask(product, holdings)), shared, { workers: options.workers ?? 1 });
   const fitOf = new Map(learned.map((p, k) => [p.product_id, fits[k]]));
   // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
   const sorted = new Map<string, number[]>();
@@ -117,7 +117,7 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   const pairs = { line_id: [] as string[], account_id: [] as string[], product_id: [] as string[], holds: [] as boolean[], eligible: [] as boolean[], model: [] as string[], propensity: [] as number[], reason: [] as string[] };
   for (const product of catalog) {
     const owners = ownersOf(product.product_id);
-    const { model: m, neighbour } = fitOf.get(product.product_id) ?? fitProduct({ product }, shared, mart);
+    const { model: m, neighbour } = fitOf.get(product.product_id) ?? fitProduct(productTask(product, holdings), shared, mart);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
     ids.forEach((id, i) => {
       const holds = owners.has(id);
