@@ -18,7 +18,7 @@ export interface Db {
 export interface EngineParams {
   /** DuckDB threads; 0: one per core of the machine. */
   threads: number;
-  /** DuckDB memory ceiling, a share of physical memory ("20%") or a size ("4GB"); above it DuckDB spills to the output folder's .tmp. */
+  /** DuckDB memory ceiling, a share of physical memory ("12.5%") or a size ("4GB"); above it DuckDB spills to the output folder's .tmp. */
   memory_limit: string;
   /** Worker threads for the per-account work (networks, report layouts); 0: one per core of the machine. */
   workers: number;
@@ -27,14 +27,16 @@ export interface EngineParams {
 }
 
 /**
- * DuckDB gets every core (threads 0) and a fifth of physical memory by default. A fifth, not DuckDB's own
- * 80%: DuckDB fills a large hash table up to its limit before it spills, so the limit sets the peak (the
- * duplicate search at x100 took 7,954 MiB of RSS under a 60% limit), while spilling here costs next to nothing
- * (that search at x10: the same CPU time under a 300 MB limit as under 8 GB). The rest of memory is for
- * Node (line-level tables, graphs, the report) and for the page cache, through which the staged scans and
- * the inputs are read several times. The config's engine section pins either (docs/config.md, docs/scaling.md).
+ * DuckDB gets every core (threads 0) and an eighth of physical memory by default. An eighth, not DuckDB's own 80%:
+ * DuckDB fills a large hash table up to its limit before it spills, so the limit sets the peak (the duplicate
+ * search at x100 took 7,954 MiB of RSS under a 60% limit, and the mart's per-line aggregation took the run to
+ * 6.5 GB under a fifth, against 4.6 GB for the mart step under an eighth, in the same 70 s), while spilling here
+ * costs next to nothing (that search at x10: the same CPU time under a 300 MB limit as under 8 GB). The rest of
+ * memory is for Node (line-level tables, graphs, the report) and for the page cache, through which the staged
+ * scans and the inputs are read several times. The config's engine section pins either (docs/config.md,
+ * docs/scaling.md).
  */
-export const ENGINE_DEFAULTS: EngineParams = { threads: 0, memory_limit: '20%', workers: 0, workers_min_lines: 5000 };
+export const ENGINE_DEFAULTS: EngineParams = { threads: 0, memory_limit: '12.5%', workers: 0, workers_min_lines: 5000 };
 
 /** What engine.memory_limit may say: a percentage of physical memory, or a size DuckDB reads. */
 export const MEMORY_LIMIT = /^(\d+(\.\d+)?%|\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB))$/i;

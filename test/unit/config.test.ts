@@ -72,7 +72,7 @@ describe('persona signatures and pinned rules change one at a time', () => {
 describe('config: the engine section', () => {
   it('defaults to every core and a fifth of physical memory, resolved on this machine', () => {
     const engine = resolveEngine(defaults().engine);
-    expect(defaults().engine).toEqual({ threads: 0, memory_limit: '20%', workers: 0, workers_min_lines: 5000 });
+    expect(defaults().engine).toEqual({ threads: 0, memory_limit: '12.5%', workers: 0, workers_min_lines: 5000 });
     expect(engine.threads).toBe(availableParallelism());
     expect(engine.memory_limit).toBe(`${Math.floor((totalmem() * 0.2) / 2 ** 20)}MiB`);
   });
