@@ -70,11 +70,11 @@ describe('persona signatures and pinned rules change one at a time', () => {
 });
 
 describe('config: the engine section', () => {
-  it('defaults to every core and a fifth of physical memory, resolved on this machine', () => {
+  it('defaults to every core and an eighth of physical memory, resolved on this machine', () => {
     const engine = resolveEngine(defaults().engine);
     expect(defaults().engine).toEqual({ threads: 0, memory_limit: '12.5%', workers: 0, workers_min_lines: 5000 });
     expect(engine.threads).toBe(availableParallelism());
-    expect(engine.memory_limit).toBe(`${Math.floor((totalmem() * 0.2) / 2 ** 20)}MiB`);
+    expect(engine.memory_limit).toBe(`${Math.floor((totalmem() * 0.125) / 2 ** 20)}MiB`);
   });
   it('pins threads and a memory size as given', () => {
     const c = resolveConfig({ engine: { threads: 1, memory_limit: '4GB' } });
