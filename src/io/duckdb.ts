@@ -30,8 +30,8 @@ export interface EngineParams {
  * DuckDB gets every core (threads 0) and an eighth of physical memory by default. An eighth, not DuckDB's own 80%:
  * DuckDB fills a large hash table up to its limit before it spills, so the limit sets the peak (the duplicate
  * search at x100 took 7,954 MiB of RSS under a 60% limit, and the mart's per-line aggregation took the run to
- * 6.5 GB under a fifth, against 4.6 GB for the mart step under an eighth, in the same 70 s), while spilling here
- * costs next to nothing (that search at x10: the same CPU time under a 300 MB limit as under 8 GB). The rest of
+ * 6.5 GB under a fifth, against 5.2 GB for the whole run under an eighth, for about 5 s more of the mart's 70 s),
+ * while spilling here costs little (that search at x10: the same CPU time under a 300 MB limit as under 8 GB). The rest of
  * memory is for Node (line-level tables, graphs, the report) and for the page cache, through which the staged
  * scans and the inputs are read several times. The config's engine section pins either (docs/config.md,
  * docs/scaling.md).
