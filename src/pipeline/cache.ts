@@ -105,6 +105,11 @@ export function diskCache(out: string, namespace: string, options: { capacity?: 
       return undefined;
     }
   };
+  // Keeps a computed JSON value and hands it back: the synchronous and the asynchronous lookups end alike.
+  const keep = <T>(key: string, value: T): T => {
+    write(key, JSON.stringify(value));
+    return value;
+  };
   return {
     has: (parts) => existsSync(join(dir, cacheKey(parts))),
     text(parts, compute) {
@@ -118,18 +123,12 @@ export function diskCache(out: string, namespace: string, options: { capacity?: 
     json<T>(parts: readonly unknown[], compute: () => T): T {
       const key = cacheKey(parts);
       const hit = parsed<T>(key);
-      if (hit) return hit.value;
-      const value = compute();
-      write(key, JSON.stringify(value));
-      return value;
+      return hit ? hit.value : keep(key, compute());
     },
     async jsonAsync<T>(parts: readonly unknown[], compute: () => Promise<T>): Promise<T> {
       const key = cacheKey(parts);
       const hit = parsed<T>(key);
-      if (hit) return hit.value;
-      const value = await compute();
-      write(key, JSON.stringify(value));
-      return value;
+      return hit ? hit.value : keep(key, await compute());
     },
   };
 }
