@@ -4,7 +4,7 @@
  * how concentrated its spend, how its people call each other (communities, modularity, centralisation),
  * how international, how equipped (product penetration and breadth), how prepaid.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { PERSONAS } from '../personas/vocabulary';
 import { groupIndices, round } from '../util/stats';

@@ -3,7 +3,7 @@
  * by the mean silhouette (Rousseeuw 1987) between k_min and k_max, each segment named from its profile:
  * the features where its accounts stand out most from the portfolio (in standard deviations).
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { clusterLines } from '../features/kmeans';
 import { silhouetteScorer } from '../features/silhouette';

@@ -2,7 +2,7 @@
  * The account level, step 6: the account mart, needs segments (clusters of accounts with similar needs)
  * and the service channel of each account with its reason and its monthly margin net of the cost to serve.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { checkRules } from '../features/rules';

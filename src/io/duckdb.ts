@@ -4,7 +4,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import type { DuckDBDateValue, DuckDBInstance, DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 
 export interface Db {

@@ -9,7 +9,7 @@
  */
 import { rmSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { ColumnDef, TableDataset } from '../catalog';
 import { round } from '../util/stats';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { DATASETS, type ColumnDef, type DatasetName, type TableDataset } from '../catalog';
 import { ident, lit, queryRows, queryTable, type Db } from '../io/duckdb';

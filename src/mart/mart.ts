@@ -3,7 +3,7 @@
  * the internal call edge list that step 2 turns into graphs. Both are SQL over the
  * accepted tables in DuckDB; only line-level results come back to JS.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { lit, queryTable, run, type Db } from '../io/duckdb';
 import { FEATURES } from './dictionary';

@@ -3,7 +3,7 @@
  * step) gives one row per line, the internal call edge list, and the reference tables of the accounts in
  * scope that later steps read.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { runFiles } from '../catalog';
 import type { StepDef } from '../pipeline/step';

@@ -37,7 +37,7 @@
  * share and the test asks whether the split differs between strata (df = strata - 1); with no
  * strata either there is nothing to test and p_value is empty, which the row says.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { SoOError } from '../util/errors';
 import { compareProportions, type ProportionInterval } from '../experiment/proportions';

@@ -1,5 +1,5 @@
 /** Measurement in the report: each campaign's uplift and return on investment with intervals, by band, spill-over. */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { ReportSection, ReportView } from '../report/view';
 import { figure, htmlTable } from '../report/view';

@@ -5,7 +5,7 @@
  * influence value of step 3, measured instead of assumed). Runs in a full pipeline when the pilot folder
  * holds campaigns, and alone as `npm run measure` (campaigns, assignments and responses are enough).
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { lit, queryRows } from '../io/duckdb';

@@ -6,7 +6,6 @@
  * since a call count is a strength, not a distance; Louvain (Blondel et al. 2008)
  * takes its random order from the config seed.
  */
-import type * as Arquero from 'arquero';
 import type { ColumnTable } from 'arquero';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import betweenness from 'graphology-metrics/centrality/betweenness';
@@ -17,6 +16,7 @@ import { groupBy, groupIndices, quantile, round } from '../util/stats';
 import { buildCallGraph, type CallEdge } from './graph';
 import { assignRoles } from './roles';
 import { mapTasks } from '../util/workers';
+import { aq } from '../util/arquero';
 
 export interface LineNetwork {
   line_id: string;
@@ -248,9 +248,6 @@ export async function analyseNetworks(mart: ColumnTable, edges: ColumnTable, par
     calls: t.calls[k], minutes: t.minutes[k], sms: t.sms[k], weight: t.weight[k],
   })));
   ties.sort((x, y) => (x.line_id as string) < (y.line_id as string) ? -1 : x.line_id === y.line_id ? ((x.other_line_id as string) < (y.other_line_id as string) ? -1 : 1) : 1);
-  // arquero is required here, not at the top: worker threads load this module for analyseAccountTask only, and
-  // requiring an ES module (arquero) in a worker thread crashed Node 20 now and then (v8 IsGraphAsync).
-  const aq = require('arquero') as typeof Arquero;
   const network = aq.from(ordered.map((r) => ({
     ...r,
     strength: round(r.strength),

@@ -6,7 +6,7 @@
  * Notebooks write to their own output folder (default `outputs/notebooks`), never to the CLI's, and a
  * what-if (`preview`) writes nothing at all.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import * as tslab from 'tslab';
 import { resolveConfig, type Config } from '../config';

@@ -4,7 +4,7 @@
  * margin, each with a reason a marketer can repeat; a line with no offer gets a row saying why. Per account,
  * the products and tariffs to propose, tariffs valued for the customer and the operator apart (tariffs.ts).
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { describe } from '../features/describe';
 import { groupBy, groupIndices, round } from '../util/stats';

@@ -1,5 +1,5 @@
 /** The offers' part of the report: what to propose to each account, products and tariffs valued apart. */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ReportSection, ReportView } from '../report/view';
 import { figure, htmlTable, kpi } from '../report/view';
 import { escapeHtml as esc } from '../report/privacy';

@@ -20,7 +20,7 @@
  * a pinned rule) and its reason in words: the persona's traits with the line's own values and how they
  * compare with the pilot's other lines.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import { NO_CACHE, type Cache } from '../pipeline/cache';
 import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';

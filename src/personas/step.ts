@@ -1,5 +1,5 @@
 /** Step 4, personas, as a step (personas.ts has the method). */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { assignPersonas, type PersonaParams } from './personas';

@@ -5,7 +5,7 @@
  * are internal (pilot/internal/), and the report never shows them; the pseudonym-to-line lookup is
  * written only when the config asks for it.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { MEDIA } from '../io/contract';

@@ -3,7 +3,7 @@
  * memory), the dated evidence behind it, and the next marketing action that advances it (stages.ts,
  * actions.ts), under the contact policy.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { groupBy } from '../util/stats';

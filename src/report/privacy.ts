@@ -4,7 +4,7 @@
  * recomputed from a guessed number, which a plain hash of a phone number allows.
  */
 import { createHmac } from 'node:crypto';
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 
 export const PSEUDONYM_KEY_ENV = 'SOO_PSEUDONYM_KEY';

@@ -3,7 +3,7 @@
  * account, names, formats and the pseudonym key; and the small HTML pieces sections are made of.
  * Sections (one per step, `section.ts` in the step's folder) turn this into HTML; report.ts composes them.
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { Tables } from '../pipeline/step';
 import type { FileCounts } from '../io/load';

@@ -14,7 +14,7 @@
  *   value_tier      A: the fewest lines that together carry tier_a_share of the account's spend,
  *                   B: up to tier_b_share, C: the rest
  */
-import * as aq from 'arquero';
+import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { groupIndices, quantile, round } from '../util/stats';
 

@@ -1,6 +1,6 @@
 /** Snapshot tests: charts render deterministically from seeded data to the same SVG text. */
 import { describe, expect, it } from 'vitest';
-import * as aq from 'arquero';
+import { aq } from '../../src/util/arquero';
 import { callGraphChart, featureHistogram, personaMixChart, proposalChart, roleMixChart, valueConcentrationChart } from '../../src/charts/charts';
 import { layoutAccount } from '../../src/network/layout';
 import { createRng, pick } from '../../src/util/rng';

@@ -1,6 +1,6 @@
 /** Defects found while reading the code (issue 9), each pinned by a test that failed before its fix. */
 import { describe, expect, it } from 'vitest';
-import * as aq from 'arquero';
+import { aq } from '../../src/util/arquero';
 import { closeDb, openDb, run } from '../../src/io/duckdb';
 import { buildMart } from '../../src/mart/mart';
 import { computeValue } from '../../src/value/value';

@@ -4,7 +4,7 @@
  * multiplicity, the sample-ratio check, and spill-over to colleagues.
  */
 import { describe, expect, it } from 'vitest';
-import * as aq from 'arquero';
+import { aq } from '../../src/util/arquero';
 import { campaignResultsTable, measureCampaigns, type CampaignResult } from '../../src/measure/campaigns';
 import { spillover, spilloverColleagues } from '../../src/measure/spillover';
 import { normalQuantile } from '../../src/experiment/normal';

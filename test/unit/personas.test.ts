@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as aq from 'arquero';
+import { aq } from '../../src/util/arquero';
 import { clusterLines } from '../../src/features/kmeans';
 import { featureMatrix } from '../../src/features/matrix';
 import { persona } from '../../src/personas/rules';

@@ -1,6 +1,6 @@
 /** The step registry, the runner's plan and the catalog's schema tests. */
 import { describe, expect, it } from 'vitest';
-import * as aq from 'arquero';
+import { aq } from '../../src/util/arquero';
 import { DATASETS, type TableDataset } from '../../src/catalog';
 import { checkTable, normalizeTable, parseTable, readTable, tableCsv, writeTable } from '../../src/io/tables';
 import { cacheKey, diskCache } from '../../src/pipeline/cache';
