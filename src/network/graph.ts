@@ -35,9 +35,8 @@ export function buildCallGraph(lineIds: readonly string[], edges: readonly CallE
   return graph;
 }
 
-/** One pair of colleagues of the call graph as the network step writes it (network/call_ties.csv). */
+/** One pair of colleagues of the call graph, as much of network/call_ties.csv as drawing it needs. */
 export interface CallTie {
-  account_id: string;
   line_id: string;
   other_line_id: string;
   weight: number;
