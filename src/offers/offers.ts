@@ -188,7 +188,8 @@ export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams): OfferResu
 
   // The tariff each line would be proposed, and the add-ons that tariff makes pointless for it.
   const changes = proposedTariffs(lines, personaOf, heldBy, byProduct, cfg);
-  const includedBy = (i: number) => new Set(changes[i] ? cfg.tariffs[changes[i]!.plan_id].includes : []);
+  const includes = Object.fromEntries(Object.entries(cfg.tariffs).map(([id, t]) => [id, new Set(t.includes)]));
+  const includedBy = (i: number) => (changes[i] ? includes[changes[i]!.plan_id] : undefined);
 
   // Declines remembered: product offers a line turned down recently.
   const declined = new Set<string>();
@@ -208,7 +209,7 @@ export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams): OfferResu
     if (pair.holds) why[i].add('held');
     else if (!pair.eligible) why[i].add('not eligible');
     else if (pair.model === 'none') why[i].add('no model');
-    else if (includedBy(i).has(pair.product_id)) why[i].add('in its proposed tariff');
+    else if (includedBy(i)?.has(pair.product_id)) why[i].add('in its proposed tariff');
     else if (declined.has(`${pair.line_id}|${pair.product_id}`)) why[i].add('declined recently');
     else if (pair.propensity < cfg.min_propensity) why[i].add('below the threshold');
     else {

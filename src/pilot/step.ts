@@ -111,7 +111,11 @@ export const pilotStep: StepDef<PilotParams> = {
     const lineFeatures = new Map<string, Row>();
     const value = new Map(rows('value').map((v) => [String(v.line_id), v]));
     const persona = new Map(rows('personas').map((v) => [String(v.line_id), v.persona]));
-    for (const m of rows('mart')) {
+    // Only the columns the designs read: a mart row has some hundred features, and copying them all for every
+    // line was a fifth of this step.
+    const mart = inputs.mart as ColumnTable;
+    const needed = ['line_id', 'account_id', ...p.balance_features.filter((f) => mart.columnNames().includes(f))];
+    for (const m of mart.select([...new Set(needed)]).objects() as Row[]) {
       if (!inPilot.has(String(m.account_id))) continue;
       const id = String(m.line_id);
       lineFeatures.set(id, { ...m, current_value: value.get(id)?.current_value, persona: persona.get(id) });
