@@ -5,7 +5,7 @@
  * RSS, and two floors: the time to plainly decompress the events file, and the time DuckDB takes to parse
  * every field of it storing nothing. Load + mart is given as a multiple of the decompression floor (issue
  * 13 asks for at most 4). Then the analyst's loop: `--from personas` in a fresh process, through the
- * README's command and through node directly. Last, the work on worker threads (networks, personas' choice of k,
+ * README's command and through node directly, each run several times (median and range). Last, the work on worker threads (networks, personas' choice of k,
  * propensities: `--from network --until propensities`, caches cleared) on one worker and on one per core, with
  * the pool forced on whatever the pilot's size. Figures only; nothing is asserted.
  *
@@ -23,6 +23,7 @@ import { readerSql } from '../io/load';
 import { closeDb, openDb, run as runSql } from '../io/duckdb';
 import type { Manifest } from '../pipeline/run';
 import { cacheDir } from '../pipeline/cache';
+import { quantile } from '../util/stats';
 import { runMain } from './main';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -59,6 +60,11 @@ function timed(command: string, args: string[]): number {
   return (Date.now() - started) / 1000;
 }
 
+/** Median and range of repeated timings: `0.85 (0.80-0.91)`. */
+function spread(seconds: number[]): string {
+  return `${quantile(seconds, 0.5).toFixed(2)} (${Math.min(...seconds).toFixed(2)}-${Math.max(...seconds).toFixed(2)})`;
+}
+
 runMain(async () => {
   const { values } = parseArgs({ options: { scales: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } } });
   const scales = (values.scales ?? '1,10').split(',').map(Number);
@@ -85,8 +91,14 @@ runMain(async () => {
     // The analyst's loop after the full run: once to warm what a first --from run caches (the tables it reads),
     // then timed through the README's command and through node on the built CLI.
     timed(process.execPath, [pipeline, '--data', data, '--out', out, '--from', 'personas']);
-    const loopNpm = timed('npm', ['run', '-s', 'pipeline', '--', '--data', data, '--out', out, '--from', 'personas']);
-    const loopNode = timed(process.execPath, [pipeline, '--data', data, '--out', out, '--from', 'personas']);
+    // Each timed several times, alternating, and given as the median and range: one run of a second swings by a
+    // fifth on this machine from one minute to the next.
+    const loopNpm: number[] = [];
+    const loopNode: number[] = [];
+    for (let i = 0; i < (scale > 1 ? 3 : 5); i++) {
+      loopNpm.push(timed('npm', ['run', '-s', 'pipeline', '--', '--data', data, '--out', out, '--from', 'personas']));
+      loopNode.push(timed(process.execPath, [pipeline, '--data', data, '--out', out, '--from', 'personas']));
+    }
     // Last: it rewrites the run's outputs up to the propensities and removes the later ones.
     const onWorkers = (workers: number) => {
       rmSync(cacheDir(out), { recursive: true, force: true });
@@ -104,10 +116,10 @@ runMain(async () => {
     rows.push([
       `x${scale}`, events.toLocaleString('en'), lines.toLocaleString('en'), String(m.engine?.threads ?? '?'), floor.toFixed(1), scan.toFixed(1),
       t.load.toFixed(1), t.mart.toFixed(1), (loadAndMart / floor).toFixed(1), ...later, wall.toFixed(1), String(m.peak_rss_mb),
-      loopNpm.toFixed(2), loopNode.toFixed(2),
+      spread(loopNpm), spread(loopNode),
     ].join(' | '));
   }
-  const header = 'pilot | events | lines | DuckDB threads | gunzip floor s | DuckDB scan floor s | load s | mart s | (load+mart) / gunzip | network s | personas to pilot s | report s | end-to-end s | peak RSS MB | --from personas, npm s | --from personas, node s';
+  const header = 'pilot | events | lines | DuckDB threads | gunzip floor s | DuckDB scan floor s | load s | mart s | (load+mart) / gunzip | network s | personas to pilot s | report s | end-to-end s | peak RSS MB | --from personas, npm s: median (range) | --from personas, node s: median (range)';
   const table = (head: string, body: string[]) => `\n| ${head} |\n|${head.split('|').map(() => '---').join('|')}|\n${body.map((r) => `| ${r} |`).join('\n')}\n`;
   process.stdout.write(table(header, rows));
   process.stdout.write(table('pilot | worker threads | network to propensities, 1 worker s | on every core s | speed-up', pool));
