@@ -107,18 +107,17 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   };
   // Learnable products are fitted over worker threads; the others are ranked by their rule here (it reads the mart).
   const learned = catalog.filter((p) => learnable(holdersAmong(ids, ownersOf(p.product_id)), ids.length, cfg));
-  const fits = await mapTasks({ module: 'offers/fit.js', fn: 'fitProduct' }, fitProduct, learned.map((product) => productTask(product, holdings)), shared, { workers: options.workers ?? 1 });
-  const fitOf = new Map(learned.map((p, k) => [p.product_id, fits[k]]));
   // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
   const sorted = new Map<string, number[]>();
   const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
   const martColumns = new Set(mart.columnNames());
-  const models: Record<string, unknown>[] = [];
-  const pairs = { line_id: [] as string[], account_id: [] as string[], product_id: [] as string[], holds: [] as boolean[], eligible: [] as boolean[], model: [] as string[], propensity: [] as number[], reason: [] as string[] };
-  for (const product of catalog) {
+  // One product's pairs with their reasons, and its model's summary row. Only the summary is kept of the model:
+  // its scores and reason closure hold the product's design matrix, and ten of those at once ran a 181k-line
+  // base out of heap.
+  const productRows = (product: Product, { model: m, neighbour }: ReturnType<typeof fitProduct>) => {
     const owners = ownersOf(product.product_id);
-    const { model: m, neighbour } = fitOf.get(product.product_id) ?? fitProduct(productTask(product, holdings), shared, mart);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
+    const rows = { holds: [] as boolean[], eligible: [] as boolean[], propensity: [] as number[], reason: [] as string[] };
     ids.forEach((id, i) => {
       const holds = owners.has(id);
       const top = holds || m.model === 'none' ? [] : [m.drivers[2 * i], m.drivers[2 * i + 1]].filter((j) => j >= 0).map((j) => m.driverNames[j]);
@@ -134,23 +133,41 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
         const compared = comparison(rankShare(sortedFeature(f), v));
         return compared ? `${describe(f, v)}, ${compared}` : describe(f, v);
       });
-      pairs.line_id.push(id);
-      pairs.account_id.push(accountIds[i]);
-      pairs.product_id.push(product.product_id);
-      pairs.holds.push(holds);
-      pairs.eligible.push(eligible(eligibility[i], product.product_id, product.audience, holds));
-      pairs.model.push(m.model);
+      rows.holds.push(holds);
+      rows.eligible.push(eligible(eligibility[i], product.product_id, product.audience, holds));
       // A holder's propensity is the score it would have had: the in-sample check of the scale needs it.
-      pairs.propensity.push(round(m.propensity[i], 6));
-      pairs.reason.push(holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis);
+      rows.propensity.push(round(m.propensity[i], 6));
+      rows.reason.push(holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis);
     });
-    // Only the model's summary row is kept: its scores and reason closure hold the product's design matrix, and
-    // ten of those at once ran a 181k-line base out of heap.
-    models.push({
+    const summary = {
       product_id: m.product_id, model: m.model, holders: m.holders, recent_adopters: m.recent_adopters, at_risk: m.at_risk,
       l2: m.l2 === null ? null : round(m.l2, 6), cv_log_loss: m.cv_log_loss === null ? null : round(m.cv_log_loss, 6),
       adoption_rate: round(m.adoption_rate, 6), scale: m.scale, note: m.note,
+    };
+    return { rows, summary };
+  };
+  // A product's rows are made as its fit comes back, while the workers fit the next products (at x100 the reasons
+  // took 12 s of this thread after every fit was done); the rest are ranked by their rule here (it reads the mart).
+  const made = new Map<string, ReturnType<typeof productRows>>();
+  await mapTasks({ module: 'offers/fit.js', fn: 'fitProduct' }, fitProduct, learned.map((product) => productTask(product, holdings)), shared, {
+    workers: options.workers ?? 1, onResult: (k, fit) => made.set(learned[k].product_id, productRows(learned[k], fit)),
+  });
+  const models: Record<string, unknown>[] = [];
+  const pairs = { line_id: [] as string[], account_id: [] as string[], product_id: [] as string[], holds: [] as boolean[], eligible: [] as boolean[], model: [] as string[], propensity: [] as number[], reason: [] as string[] };
+  for (const product of catalog) {
+    const { rows, summary } = made.get(product.product_id) ?? productRows(product, fitProduct(productTask(product, holdings), shared, mart));
+    made.delete(product.product_id);
+    ids.forEach((id, i) => {
+      pairs.line_id.push(id);
+      pairs.account_id.push(accountIds[i]);
+      pairs.product_id.push(product.product_id);
+      pairs.model.push(summary.model);
+      pairs.holds.push(rows.holds[i]);
+      pairs.eligible.push(rows.eligible[i]);
+      pairs.propensity.push(rows.propensity[i]);
+      pairs.reason.push(rows.reason[i]);
     });
+    models.push(summary);
   }
   return { propensities: aq.table(pairs), models: aq.from(models) };
 }

@@ -20,11 +20,16 @@ export interface WorkerJob {
   fn: string;
 }
 
-export interface WorkerOptions {
+export interface WorkerOptions<R = unknown> {
   /** Worker threads; 1 runs every task in this thread. */
   workers: number;
   /** Called as each task is done, in any order. */
   onDone?: (done: number, total: number) => void;
+  /**
+   * Called with each task's result as it comes, in any order, while the workers go on with the next tasks: work
+   * on a result in this thread overlaps theirs (the propensities' reasons at x100, 12 s, after the fits).
+   */
+  onResult?: (index: number, result: R) => void;
   /** A task's expected cost: the costliest are handed out first, so one large account does not start last. */
   cost?: (task: unknown) => number;
 }
@@ -47,7 +52,7 @@ function compiled(module: string): string {
  * Runs `job` over every task and returns the results in task order. With one worker (or one task) the function
  * runs in this thread, from the module this process already loaded.
  */
-export async function mapTasks<T, S, R>(job: WorkerJob, local: (task: T, shared: S) => R, tasks: readonly T[], shared: S, options: WorkerOptions): Promise<R[]> {
+export async function mapTasks<T, S, R>(job: WorkerJob, local: (task: T, shared: S) => R, tasks: readonly T[], shared: S, options: WorkerOptions<R>): Promise<R[]> {
   const results: R[] = new Array(tasks.length);
   const count = Math.min(options.workers, tasks.length);
   let done = 0;
@@ -56,6 +61,7 @@ export async function mapTasks<T, S, R>(job: WorkerJob, local: (task: T, shared:
       results[i] = local(task, shared);
       done++;
       options.onDone?.(done, tasks.length);
+      options.onResult?.(i, results[i]);
     });
     return results;
   }
@@ -88,9 +94,16 @@ export async function mapTasks<T, S, R>(job: WorkerJob, local: (task: T, shared:
           results[m.i] = m.result as R;
           // Not inside the optional call: without onDone, its arguments are never evaluated.
           done++;
-          options.onDone?.(done, tasks.length);
+          // The worker is given its next task before this thread works on the result.
+          give();
+          try {
+            options.onDone?.(done, tasks.length);
+            options.onResult?.(m.i, results[m.i]);
+          } catch (e) {
+            // Thrown inside an event handler it would end the process with a stack trace: the run's promise fails instead.
+            return fail(e as Error);
+          }
           if (done === tasks.length) resolvePool();
-          else give();
         });
         worker.on('error', fail);
         worker.on('exit', (code) => {

@@ -111,9 +111,15 @@ describe('networks across worker threads', () => {
     const shared = { params: config.network, seed: config.seed };
     const one = await mapTasks(job, analyseAccountTask, tasks, shared, { workers: 1 });
     let done = 0;
-    const three = await mapTasks(job, analyseAccountTask, tasks, shared, { workers: 3, onDone: () => done++, cost: (t) => (t as { edges: { from: Int32Array } }).edges.from.length });
+    const given = new Map<number, unknown>();
+    const three = await mapTasks(job, analyseAccountTask, tasks, shared, {
+      workers: 3, onDone: () => done++, onResult: (i, r) => given.set(i, r), cost: (t) => (t as { edges: { from: Int32Array } }).edges.from.length,
+    });
     expect(done).toBe(tasks.length);
     expect(three).toEqual(one);
+    // Each result handed over once as it came, the same as the one returned at its place.
+    expect([...given.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const [i, r] of given) expect(r).toBe(three[i]);
     expect(three.map((r) => r.rows[0].account_id)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']);
   });
 
@@ -123,5 +129,17 @@ describe('networks across worker threads', () => {
     const broken = { account_id: 'A', line_ids: ['x'], edges: null as never, external_share: [0], external_reach: [0] };
     await expect(mapTasks({ module: 'network/network.js', fn: 'analyseAccountTask' }, analyseAccountTask, [broken, broken], { params: resolveConfig({}).network, seed: 1 }, { workers: 2 }))
       .rejects.toThrow(/analyseAccountTask failed on task \d/);
+  });
+
+  it('fails the run, not the process, when the work on a result throws', async () => {
+    const { mapTasks } = await import('../../src/util/workers');
+    const { analyseAccountTask } = await import('../../src/network/network');
+    const { ids } = barbell();
+    const task = { account_id: 'A', line_ids: ids, edges: { from: new Int32Array(), to: new Int32Array(), calls: new Float64Array(), minutes: new Float64Array(), sms: new Float64Array() }, external_share: ids.map(() => 0), external_reach: ids.map(() => 0) };
+    const onResult = () => {
+      throw new Error('no reason for this line');
+    };
+    await expect(mapTasks({ module: 'network/network.js', fn: 'analyseAccountTask' }, analyseAccountTask, [task, task], { params: resolveConfig({}).network, seed: 1 }, { workers: 2, onResult }))
+      .rejects.toThrow('no reason for this line');
   });
 });
