@@ -172,7 +172,7 @@ function outputKey(name: DatasetName): string {
  * Writes a data set as the catalog says (a table as CSV, Parquet or both, per output.format); returns its value
  * as a later step must see it (parsed back).
  */
-async function persist(out: string, name: DatasetName, value: Data, format: TableFormat, engine: Engine): Promise<{ value: Data; size: number }> {
+async function persist(out: string, name: DatasetName, value: Data, reread: boolean, format: TableFormat, engine: Engine): Promise<{ value: Data; size: number }> {
   const def = DATASETS[name];
   const path = datasetPath(out, name);
   switch (def.kind) {
@@ -180,12 +180,12 @@ async function persist(out: string, name: DatasetName, value: Data, format: Tabl
       // A step's empty output may have no columns at all (built from no rows): it goes on with the declared ones.
       const given = (value as ColumnTable).numCols() ? (value as ColumnTable) : emptyOf(def);
       const files = tableFiles(out, name);
-      const written = writeTable(files.csv, name, def, given);
+      writeTable(files.csv, name, def, given);
       if (format !== 'csv') {
         await writeParquetTable(await engine.get(), files.parquet, def, files.csv);
         if (format === 'parquet') rmSync(files.csv, { force: true });
       }
-      return { value: written, size: given.numRows() };
+      return { value: reread ? normalizeTable(name, def, given, true) : given, size: given.numRows() };
     }
     case 'json': {
       const text = JSON.stringify(value, null, 2) + '\n';
@@ -464,7 +464,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
       for (const step of replaced) {
         const names = step.outputs.filter((n) => imported[n] !== undefined);
         for (const name of names) {
-          const { value, size } = await persist(out, name, imported[name]!, config.output.format, engine);
+          const { value, size } = await persist(out, name, imported[name]!, true, config.output.format, engine);
           memory.set(name, value);
           manifest.outputs[outputKey(name)] = size;
         }
@@ -499,7 +499,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
           throw new Error(`segment-of-one/${step.name}: step gave no ${name}`);
         }
         const writing = Date.now();
-        const { value, size } = await persist(out, name, result[name]!, config.output.format, engine);
+        const { value, size } = await persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)), config.output.format, engine);
         if (process.env.SOO_DEBUG_SQL) process.stderr.write(`[write ${Date.now() - writing} ms] ${name}\n`);
         memory.set(name, value);
         manifest.outputs[outputKey(name)] = size;
