@@ -111,14 +111,26 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   const sorted = new Map<string, number[]>();
   const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
   const martColumns = new Set(mart.columnNames());
+  // Every (line, product) pair, product after product in catalog order, each product's block at its place: the
+  // blocks are filled as the fits come back, in any order, and nothing is copied or grown.
+  const n = ids.length;
+  const total = catalog.length * n;
+  const pairs = {
+    line_id: new Array<string>(total).fill(''), account_id: new Array<string>(total).fill(''), product_id: new Array<string>(total).fill(''),
+    holds: new Array<boolean>(total).fill(false), eligible: new Array<boolean>(total).fill(false), model: new Array<string>(total).fill(''),
+    propensity: new Array<number>(total).fill(0), reason: new Array<string>(total).fill(''),
+  };
+  const models: Record<string, unknown>[] = new Array(catalog.length);
+  const blockOf = new Map(catalog.map((p, c) => [p.product_id, c]));
   // One product's pairs with their reasons, and its model's summary row. Only the summary is kept of the model:
   // its scores and reason closure hold the product's design matrix, and ten of those at once ran a 181k-line
   // base out of heap.
-  const productRows = (product: Product, { model: m, neighbour }: ReturnType<typeof fitProduct>) => {
+  const fill = (product: Product, { model: m, neighbour }: ReturnType<typeof fitProduct>) => {
+    const c = blockOf.get(product.product_id)!;
     const owners = ownersOf(product.product_id);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
-    const rows = { holds: [] as boolean[], eligible: [] as boolean[], propensity: [] as number[], reason: [] as string[] };
     ids.forEach((id, i) => {
+      const at = c * n + i;
       const holds = owners.has(id);
       const top = holds || m.model === 'none' ? [] : [m.drivers[2 * i], m.drivers[2 * i + 1]].filter((j) => j >= 0).map((j) => m.driverNames[j]);
       const reasons = top.map((f) => {
@@ -133,42 +145,30 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
         const compared = comparison(rankShare(sortedFeature(f), v));
         return compared ? `${describe(f, v)}, ${compared}` : describe(f, v);
       });
-      rows.holds.push(holds);
-      rows.eligible.push(eligible(eligibility[i], product.product_id, product.audience, holds));
+      pairs.line_id[at] = id;
+      pairs.account_id[at] = accountIds[i];
+      pairs.product_id[at] = product.product_id;
+      pairs.holds[at] = holds;
+      pairs.eligible[at] = eligible(eligibility[i], product.product_id, product.audience, holds);
+      pairs.model[at] = m.model;
       // A holder's propensity is the score it would have had: the in-sample check of the scale needs it.
-      rows.propensity.push(round(m.propensity[i], 6));
-      rows.reason.push(holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis);
+      pairs.propensity[at] = round(m.propensity[i], 6);
+      pairs.reason[at] = holds ? 'holds it' : reasons.length ? `${reasons.join('; ')}: ${basis}` : basis;
     });
-    const summary = {
+    models[c] = {
       product_id: m.product_id, model: m.model, holders: m.holders, recent_adopters: m.recent_adopters, at_risk: m.at_risk,
       l2: m.l2 === null ? null : round(m.l2, 6), cv_log_loss: m.cv_log_loss === null ? null : round(m.cv_log_loss, 6),
       adoption_rate: round(m.adoption_rate, 6), scale: m.scale, note: m.note,
     };
-    return { rows, summary };
   };
-  // A product's rows are made as its fit comes back, while the workers fit the next products (at x100 the reasons
-  // took 12 s of this thread after every fit was done); the rest are ranked by their rule here (it reads the mart).
-  const made = new Map<string, ReturnType<typeof productRows>>();
+  // A product's block is filled as its fit comes back, while the workers fit the next products (at x100 the
+  // reasons took 12 s of this thread after every fit was done); the rest are ranked by their rule here (it reads
+  // the mart).
   await mapTasks({ module: 'offers/fit.js', fn: 'fitProduct' }, fitProduct, learned.map((product) => productTask(product, holdings)), shared, {
-    workers: options.workers ?? 1, onResult: (k, fit) => made.set(learned[k].product_id, productRows(learned[k], fit)),
+    workers: options.workers ?? 1, onResult: (k, fit) => fill(learned[k], fit),
   });
-  const models: Record<string, unknown>[] = [];
-  const pairs = { line_id: [] as string[], account_id: [] as string[], product_id: [] as string[], holds: [] as boolean[], eligible: [] as boolean[], model: [] as string[], propensity: [] as number[], reason: [] as string[] };
-  for (const product of catalog) {
-    const { rows, summary } = made.get(product.product_id) ?? productRows(product, fitProduct(productTask(product, holdings), shared, mart));
-    made.delete(product.product_id);
-    ids.forEach((id, i) => {
-      pairs.line_id.push(id);
-      pairs.account_id.push(accountIds[i]);
-      pairs.product_id.push(product.product_id);
-      pairs.model.push(summary.model);
-      pairs.holds.push(rows.holds[i]);
-      pairs.eligible.push(rows.eligible[i]);
-      pairs.propensity.push(rows.propensity[i]);
-      pairs.reason.push(rows.reason[i]);
-    });
-    models.push(summary);
-  }
+  const fitted = new Set(learned.map((p) => p.product_id));
+  for (const product of catalog) if (!fitted.has(product.product_id)) fill(product, fitProduct(productTask(product, holdings), shared, mart));
   return { propensities: aq.table(pairs), models: aq.from(models) };
 }
 
