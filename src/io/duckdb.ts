@@ -6,6 +6,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import type { DuckDBDateValue, DuckDBInstance, DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
+import { debugTime } from '../util/debug';
 
 export interface Db {
   instance: DuckDBInstance;
@@ -79,16 +80,13 @@ export function closeDb(db: Db): void {
   db.instance.closeSync();
 }
 
-/** With SOO_DEBUG_SQL set, how long each statement took goes to stderr (SOO_DEBUG_SQL=2: the whole statement). */
-function debugTime(started: number, sql: string): void {
-  if (started) process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.replace(/\s+/g, ' ').slice(0, Number(process.env.SOO_DEBUG_SQL) > 1 ? 100000 : 100)}\n`);
-}
-const debugStart = (): number => (process.env.SOO_DEBUG_SQL ? Date.now() : 0);
+/** A statement as its timing shows it: one line, the first 100 characters (SOO_DEBUG_SQL=2: all of it). */
+const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').slice(0, Number(process.env.SOO_DEBUG_SQL) > 1 ? 100000 : 100);
 
 /** Runs a statement; `onProgress` hears DuckDB's estimate of the share done (0-100) while it runs. */
 export async function run(db: Db, sql: string, onProgress?: (percent: number) => void): Promise<void> {
   db.onStatement?.(sql);
-  const started = debugStart();
+  const started = Date.now();
   const timer = onProgress && setInterval(() => {
     const { percentage } = db.conn.progress;
     if (percentage >= 0) onProgress(percentage);
@@ -98,7 +96,7 @@ export async function run(db: Db, sql: string, onProgress?: (percent: number) =>
   } finally {
     if (timer) clearInterval(timer);
   }
-  debugTime(started, sql);
+  debugTime('sql', started, () => oneLine(sql));
 }
 
 /** Rows as plain objects; BIGINT and DECIMAL come back as JS numbers. */
@@ -117,10 +115,10 @@ export async function queryValue<T = unknown>(db: Db, sql: string): Promise<T> {
 /** A query's result as an arquero table (for line-level results only). */
 export async function queryTable(db: Db, sql: string): Promise<ColumnTable> {
   db.onStatement?.(sql);
-  const started = debugStart();
+  const started = Date.now();
   const reader = await db.conn.runAndReadAll(sql);
-  debugTime(started, sql);
-  const converting = debugStart();
+  debugTime('sql', started, () => oneLine(sql));
+  const converting = Date.now();
   // DuckDB's own values, converted here by column type: the library's JS conversion runs a converter per value and
   // makes a Date of every DATE, which took 2.0 s for the 672k holding spells at x100 against 0.25 s this way.
   const columns = reader.getColumnsObject();
@@ -131,7 +129,7 @@ export async function queryTable(db: Db, sql: string): Promise<ColumnTable> {
     // A result without rows has no chunks, and so no column arrays.
     out[name] = convert(types[i])((columns[name] ?? []) as unknown[]);
   });
-  debugTime(converting, `(to JS, ${reader.currentRowCount} rows) ${sql}`);
+  debugTime('sql', converting, () => oneLine(`(to JS, ${reader.currentRowCount} rows) ${sql}`));
   return aq.table(out);
 }
 

@@ -31,6 +31,7 @@ import { Progress } from '../util/progress';
 import { workersFor } from '../util/workers';
 import { pseudonymKey } from '../report/privacy';
 import { STEPS, stepByName } from './registry';
+import { debugTime } from '../util/debug';
 import type { Data, StepContext, StepDef, Tables } from './step';
 
 export interface PipelineOptions {
@@ -479,7 +480,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
       const later = plan.slice(i + 1);
       const gathering = Date.now();
       const inputs = await gatherInputs(step, memory, out, engine);
-      if (process.env.SOO_DEBUG_SQL) process.stderr.write(`[inputs ${Date.now() - gathering} ms] ${step.name}\n`);
+      debugTime('inputs', gathering, () => step.name);
       const ctx: StepContext = {
         seed: config.seed, data, out, log, pseudonymKey: key, plan: plans.get(step), workers: (lines) => workersFor(config.engine, lines),
         db: engine.get, cache: (namespace) => diskCache(out, namespace),
@@ -492,7 +493,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
       const started = Date.now();
       const params = config[step.name as SectionName];
       const result = await step.run(inputs, params, ctx);
-      if (process.env.SOO_DEBUG_SQL) process.stderr.write(`[run ${Date.now() - started} ms] ${step.name}\n`);
+      debugTime('run', started, () => step.name);
       for (const name of [...step.outputs, ...(step.optionalOutputs ?? [])]) {
         if (result[name] === undefined) {
           if (step.optionalOutputs?.includes(name)) continue;
@@ -500,7 +501,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
         }
         const writing = Date.now();
         const { value, size } = await persist(out, name, result[name]!, later.some((s) => reads(s).includes(name)), config.output.format, engine);
-        if (process.env.SOO_DEBUG_SQL) process.stderr.write(`[write ${Date.now() - writing} ms] ${name}\n`);
+        debugTime('write', writing, () => name);
         memory.set(name, value);
         manifest.outputs[outputKey(name)] = size;
       }
