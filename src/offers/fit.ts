@@ -5,7 +5,7 @@
  * builds its own product's columns. This module loads no arquero (worker threads load only what a task needs).
  */
 import type { ColumnTable } from 'arquero';
-import { accountShares, neighbourShares, productModel, type Design, type Holdings, type ModelOptions, type ProductExtra, type ProductModel, type Spell, type TieIndex } from './model';
+import { accountShares, holdersOf, neighbourShares, productModel, type Design, type Holdings, type ModelOptions, type ProductExtra, type ProductModel, type Spell, type TieIndex } from './model';
 import type { Product } from './products';
 
 export interface PropensityShared {
@@ -30,7 +30,7 @@ export interface ProductTask {
 }
 
 export function productTask(product: Product, holdings: Holdings): ProductTask {
-  return { product, holders: holdings.holders.get(product.product_id) ?? new Set(), spells: holdings.spells.get(product.product_id) ?? new Map() };
+  return { product, holders: holdersOf(holdings, product.product_id), spells: holdings.spells.get(product.product_id) ?? new Map() };
 }
 
 /** What one product adds to the shared design: colleagues and the account's lines that hold it, the other products held. */

@@ -168,6 +168,11 @@ export interface Holdings {
   knownTo: string;
 }
 
+/** The lines that hold a product at the end of the window; none for a product no line holds. */
+export function holdersOf(holdings: Holdings, productId: string): Set<string> {
+  return holdings.holders.get(productId) ?? new Set<string>();
+}
+
 /** Current holdings, and the dated history when the pilot gives one (spells). */
 export function readHoldings(holdings: ColumnTable, history?: ColumnTable): Holdings {
   const holders = new Map<string, Set<string>>();
@@ -316,7 +321,7 @@ export function learnable(holders: number, lines: number, o: Pick<ModelOptions, 
  */
 export function productModel(product: Product, design: Design, extra: ProductExtra, mart: ColumnTable | undefined, holdings: Holdings, windowEnd: string, o: ModelOptions): ProductModel {
   const id = product.product_id;
-  const holders = holdings.holders.get(id) ?? new Set<string>();
+  const holders = holdersOf(holdings, id);
   const n = design.lineIds.length;
   const labels: number[] = design.lineIds.map((l) => (holders.has(l) ? 1 : 0));
   const holderCount = holdersAmong(design.lineIds, holders);

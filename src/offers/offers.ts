@@ -10,7 +10,7 @@ import { describe } from '../features/describe';
 import { groupBy, groupIndices, round } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
+import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, holdersOf, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
 import { fitProduct, productTask, type PropensityShared } from './fit';
 import { mapTasks } from '../util/workers';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
@@ -96,17 +96,16 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   const catalog = catalogOf(inputs.products);
   const byProduct = new Map(catalog.map((p) => [p.product_id, p]));
   const holdings = readHoldings(inputs.holdings, inputs.spells);
-  const ownersOf = (product: string) => holdings.holders.get(product) ?? new Set<string>();
   const shared: PropensityShared = {
     design: baseDesign(mart, cfg.features),
     ties: tieIndex(ids, inputs.ties),
     knownTo: holdings.knownTo,
-    held: catalog.map((p) => [p.product_id, ownersOf(p.product_id)] as const).filter(([, owners]) => owners.size >= cfg.min_holders).map(([id, owners]) => [id, ids.map((l) => (owners.has(l) ? 1 : 0))]),
+    held: catalog.map((p) => [p.product_id, holdersOf(holdings, p.product_id)] as const).filter(([, owners]) => owners.size >= cfg.min_holders).map(([id, owners]) => [id, ids.map((l) => (owners.has(l) ? 1 : 0))]),
     windowEnd: inputs.windowEnd,
     options: { ...cfg, seed },
   };
   // Learnable products are fitted over worker threads; the others are ranked by their rule here (it reads the mart).
-  const learned = catalog.filter((p) => learnable(holdersAmong(ids, ownersOf(p.product_id)), ids.length, cfg));
+  const learned = catalog.filter((p) => learnable(holdersAmong(ids, holdersOf(holdings, p.product_id)), ids.length, cfg));
   // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
   const sorted = new Map<string, number[]>();
   const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
@@ -127,7 +126,7 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   // base out of heap.
   const fill = (product: Product, { model: m, neighbour }: ReturnType<typeof fitProduct>) => {
     const c = blockOf.get(product.product_id)!;
-    const owners = ownersOf(product.product_id);
+    const owners = holdersOf(holdings, product.product_id);
     const basis = m.model === 'logistic' ? `like the ${m.holders} lines that hold it` : m.model === 'affinity' ? 'by its behaviour rule (too few holders to learn from)' : 'not scored';
     ids.forEach((id, i) => {
       const at = c * n + i;
