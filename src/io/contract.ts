@@ -41,6 +41,11 @@ export interface FileSpec {
   foreignKeys: readonly ForeignKey[];
   /** For an optional file: what the steps do without it, in one sentence the run prints. */
   whenAbsent?: string;
+  /**
+   * A file of usage records, tens of millions of rows at an operator's scale: its accepted rows are not copied
+   * (inputs/<file>.parquet) but kept as the load's staged scan less its quarantined rows (io/step.ts, acceptedSql).
+   */
+  eventScale?: boolean;
 }
 
 /** How a campaign or a marketing touch reaches people (contract v2). */
@@ -78,7 +83,7 @@ export const CONTRACT: readonly FileSpec[] = [
     ],
   },
   {
-    name: 'events', required: true,
+    name: 'events', required: true, eventScale: true,
     foreignKeys: [{ column: 'line_id', file: 'lines', ref: 'line_id' }],
     columns: [
       { name: 'line_id', type: 'string', required: true },

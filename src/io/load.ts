@@ -131,6 +131,18 @@ export function typedColumns(col: ColumnSpec): string[] {
   }
 }
 
+/**
+ * The select list of a file's accepted rows from its staged scan, whose columns are `columns` (and `#part`): the
+ * contract's columns typed, then the columns the contract does not know, as text (measurement breaks results down
+ * by them), but for one named as a typed column is.
+ */
+export function acceptedColumns(spec: FileSpec, columns: readonly string[]): string {
+  const typed = spec.columns.flatMap(typedColumns);
+  const known = new Set(spec.columns.map((c) => c.name));
+  const extras = columns.filter((c) => c !== '#part' && !known.has(c) && !typed.some((t) => t.endsWith(` AS ${ident(c)}`)));
+  return [...typed, ...extras.map(ident)].join(', ');
+}
+
 /** Column of the raw tables holding each row's place in the scan (0-based); '#' keeps it apart from any column a file may have. */
 const ROW = ident('#row');
 /** Column of the raw tables holding the index of the file a row comes from (InputFile.parts; 0 for a single file). */
@@ -421,10 +433,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   if (hasRejects) await run(db, `DROP TABLE IF EXISTS ${rej}; DROP TABLE IF EXISTS ${rej}_scan; DROP TABLE ${rej}_rows; DROP TABLE IF EXISTS blank_${spec.name}`);
   await run(db, `DROP TABLE dup_${spec.name}`);
   // Accepted rows, typed; a view over the staged scan, so the events are held once (on disk).
-  const typed = spec.columns.flatMap(typedColumns).join(', ');
-  // Columns the contract does not know stay, as text: measurement breaks results down by them.
-  const keptExtras = extras.filter((c) => !spec.columns.some((k) => typedColumns(k).some((t) => t.endsWith(` AS ${ident(c)}`)))).map((c) => `, ${ident(c)}`).join('');
-  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${typed}${keptExtras} FROM ${raw}${await acceptedFilter(db, raw, bad)}`);
+  await run(db, `CREATE OR REPLACE VIEW ${spec.name} AS SELECT ${acceptedColumns(spec, input.columns)} FROM ${raw}${await acceptedFilter(db, raw, bad)}`);
   const reasons: Record<string, number> = {};
   for (const t of tally) reasons[t.reason] = t.n;
   const { read, quarantined } = counts[0];

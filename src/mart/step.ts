@@ -8,8 +8,8 @@ import type { ColumnTable } from 'arquero';
 import { runFiles } from '../catalog';
 import type { StepDef } from '../pipeline/step';
 import { LOAD_ORDER } from '../io/load';
-import { inputPath } from '../io/step';
-import { ident, lit, queryRows, queryTable, run } from '../io/duckdb';
+import { acceptedSql } from '../io/step';
+import { ident, queryRows, queryTable, run } from '../io/duckdb';
 import { DATASETS, type TableDataset } from '../catalog';
 import { SoOError } from '../util/errors';
 import { buildMart, type MartParams } from './mart';
@@ -44,7 +44,7 @@ export const martStep: StepDef<MartParams> = {
   async run(inputs, p, ctx) {
     const db = await ctx.db();
     const dir = inputs.inputs as string;
-    for (const name of LOAD_ORDER) await run(db, `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet(${lit(inputPath(dir, name))})`);
+    for (const name of LOAD_ORDER) await run(db, `CREATE OR REPLACE VIEW ${name} AS ${await acceptedSql(db, dir, name)}`);
     const bar = ctx.progress('mart');
     const { mart, edges, holdings, spells } = await buildMart(db, p, (x) => bar.percent(x));
     bar.clear();

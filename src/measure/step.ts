@@ -8,8 +8,8 @@
 import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
-import { lit, queryRows } from '../io/duckdb';
-import { inputPath } from '../io/step';
+import { queryRows } from '../io/duckdb';
+import { acceptedSql } from '../io/step';
 import { qiniCurve } from '../experiment/qini';
 import { round } from '../util/stats';
 import { CAMPAIGN_RESULT_COLUMNS, SAMPLE_RATIO_COLUMNS, measureCampaigns, type CampaignResult } from './campaigns';
@@ -35,7 +35,7 @@ export interface MeasureParams {
 }
 
 const fileRows = async (db: Awaited<ReturnType<Parameters<StepDef['run']>[2]['db']>>, dir: string, file: 'campaigns' | 'assignments' | 'responses' | 'lines' | 'accounts') =>
-  queryRows<Row>(db, `SELECT * FROM read_parquet(${lit(inputPath(dir, file))})`);
+  queryRows<Row>(db, await acceptedSql(db, dir, file));
 
 /** Lines' attributes for breakdowns: their own columns, with persona and value tier where those ran. */
 function enrich(rows: Row[], key: string, extra: (ColumnTable | undefined)[], columns: string[]): Row[] {

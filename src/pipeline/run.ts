@@ -24,7 +24,7 @@ import { locate } from '../io/files';
 import { CONTRACT, type FileName } from '../io/contract';
 import { checkMartFolder, readMartFolder } from '../mart/folder';
 import type { FileCounts } from '../io/load';
-import { inputPath } from '../io/step';
+import { acceptedSql, hasAccepted } from '../io/step';
 import { emptyOf, normalizeTable, readParquetTable, readTable, writeParquetTable, writeTable, writeText, type TableFormat } from '../io/tables';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
@@ -264,7 +264,7 @@ function checkOutputFolder(out: string): void {
  * run, or the accounts table of a run that started from a mart computed elsewhere (it has no inputs).
  */
 async function accountIds(db: Db, data: string, out: string, loads: boolean): Promise<Set<string>> {
-  if (!loads && !existsSync(inputPath(datasetPath(out, 'inputs'), 'accounts')) && hasOutput(out, 'accounts')) {
+  if (!loads && !hasAccepted(datasetPath(out, 'inputs'), 'accounts') && hasOutput(out, 'accounts')) {
     return new Set((await loadOutput(out, 'accounts', async () => db) as ColumnTable).array('account_id') as string[]);
   }
   const source = loads
@@ -274,7 +274,7 @@ async function accountIds(db: Db, data: string, out: string, loads: boolean): Pr
         const files = `[${(hit.files ?? [hit.path]).map(lit).join(', ')}]`;
         return hit.format === 'parquet' ? `read_parquet(${files})` : `read_csv(${files}, header = true, all_varchar = true, ignore_errors = true)`;
       })()
-    : `read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), 'accounts'))})`;
+    : `(${await acceptedSql(db, datasetPath(out, 'inputs'), 'accounts')})`;
   if (!source) return new Set();
   const rows = await queryRows<{ account_id: string }>(db, `SELECT DISTINCT account_id FROM ${source}`);
   return new Set(rows.map((r) => String(r.account_id)));
@@ -288,7 +288,8 @@ async function inputRows(db: () => Promise<Db>, out: string, file: FileName): Pr
     const entry = (readOutput(out, 'load_summary') as FileCounts[]).find((f) => f.file === file);
     if (entry) return entry.accepted;
   }
-  const rows = await queryRows<{ n: number }>(await db(), `SELECT count(*) AS n FROM read_parquet(${lit(inputPath(datasetPath(out, 'inputs'), file))})`);
+  const engine = await db();
+  const rows = await queryRows<{ n: number }>(engine, `SELECT count(*) AS n FROM (${await acceptedSql(engine, datasetPath(out, 'inputs'), file)})`);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -374,7 +375,7 @@ async function prepare(options: PipelineOptions, engine: Engine, log: (line: str
   if (loads && !existsSync(data)) throw new SoOError('load', `pilot data folder ${data} does not exist`);
 
   // Steps with nothing to do on this pilot (measure without campaigns) are left out, unless named.
-  const hasInput = async (file: FileName) => (loads ? Boolean(locate(data, file)) : existsSync(inputPath(datasetPath(out, 'inputs'), file)) && (await inputRows(engine.get, out, file)) > 0);
+  const hasInput = async (file: FileName) => (loads ? Boolean(locate(data, file)) : hasAccepted(datasetPath(out, 'inputs'), file) && (await inputRows(engine.get, out, file)) > 0);
   const plan: StepDef[] = [];
   const leftOut: StepDef[] = [];
   for (const step of planned) (!options.steps && step.applies && !(await step.applies({ hasInput })) ? leftOut : plan).push(step);

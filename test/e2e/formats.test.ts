@@ -73,8 +73,8 @@ describe('tables written as Parquet', () => {
 
   it('writes the same Parquet bytes on every run', () => {
     for (const name of written) expect(bytes(tableFiles(bothRun, name).parquet).equals(bytes(tableFiles(parquetRun, name).parquet)), name).toBe(true);
-    // The accepted inputs too: the load step's Parquet files.
-    for (const file of ['events', 'lines', 'holdings']) {
+    // The accepted inputs too: the load step's Parquet files, the events' scan and list of quarantined rows.
+    for (const file of ['events.scan', 'events.quarantined', 'lines', 'holdings']) {
       const path = (out: string) => join(datasetPath(out, 'inputs'), `${file}.parquet`);
       expect(bytes(path(parquetRun)).equals(bytes(path(csvRun))), file).toBe(true);
     }
