@@ -26,7 +26,7 @@ import type { ColumnTable } from 'arquero';
 import { featureMatrix } from '../features/matrix';
 import { matches } from '../features/rules';
 import { mean, sd, sigmoid } from '../util/stats';
-import { deriveSeed } from '../util/rng';
+import { deriveSeed, deriveSeeds } from '../util/rng';
 import { fitLogistic, predictLogistic, selectPenalty, type LogisticModel, type PenaltyChoice, type Rows } from './logistic';
 import { PRODUCT_AFFINITY, type Product } from './products';
 
@@ -285,12 +285,29 @@ export function shiftToMean(logits: readonly number[], rows: readonly number[], 
   return (lo + hi) / 2;
 }
 
-/** A seeded sample of row indices, at most n (all of them below n), in order. */
-function sampleRows(count: number, n: number, seed: number): number[] {
-  const idx = Array.from({ length: count }, (_, i) => i);
-  if (count <= n) return idx;
-  // A keyed hash orders the rows: the same lines are sampled whatever the table's order.
-  return idx.map((i) => [deriveSeed(seed, 'sample', i), i] as const).sort((a, b) => a[0] - b[0]).slice(0, n).map(([, i]) => i).sort((a, b) => a - b);
+/**
+ * A seeded sample of row indices, at most n (all of them below n), in order: the n rows with the lowest keyed
+ * hash `deriveSeed(seed, 'sample', row)` (ties to the lower row), so the same lines are sampled whatever the
+ * table's order. The n-th lowest key is found by sorting the keys alone (a typed array sorts natively) and the
+ * rows are read off below it: at x100, sorting the (key, row) pairs of the 540k adoption rows took 0.4-0.5 s
+ * per product, this takes 50 ms.
+ */
+export function sampleRows(count: number, n: number, seed: number): number[] {
+  if (count <= n) return Array.from({ length: count }, (_, i) => i);
+  const keyOf = deriveSeeds(seed, 'sample');
+  const keys = Uint32Array.from({ length: count }, (_, i) => keyOf(i));
+  const cut = Uint32Array.from(keys).sort()[n - 1];
+  let ties = n;
+  for (const k of keys) if (k < cut) ties--;
+  const rows: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (keys[i] < cut) rows.push(i);
+    else if (keys[i] === cut && ties > 0) {
+      rows.push(i);
+      ties--;
+    }
+  }
+  return rows;
 }
 
 /**

@@ -16,19 +16,36 @@ export function createRng(seed: number): Rng {
   };
 }
 
-/** Derives an independent seed for a named sub-stream (account, line, restart). */
-export function deriveSeed(seed: number, ...parts: (string | number)[]): number {
-  let h = 2166136261 ^ (seed >>> 0);
-  for (const part of parts) {
-    const s = String(part);
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i);
-      h = Math.imul(h, 16777619);
-    }
-    h ^= 0x2f;
+/** One part into an FNV-1a hash: its characters, then a separator. */
+function mixPart(h: number, part: string | number): number {
+  const s = String(part);
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
     h = Math.imul(h, 16777619);
   }
-  return h >>> 0;
+  h ^= 0x2f;
+  return Math.imul(h, 16777619);
+}
+
+/** The FNV-1a state after the seed and the parts. */
+function hashParts(seed: number, parts: readonly (string | number)[]): number {
+  let h = 2166136261 ^ (seed >>> 0);
+  for (const part of parts) h = mixPart(h, part);
+  return h;
+}
+
+/** Derives an independent seed for a named sub-stream (account, line, restart). */
+export function deriveSeed(seed: number, ...parts: (string | number)[]): number {
+  return hashParts(seed, parts) >>> 0;
+}
+
+/**
+ * `deriveSeed(seed, ...parts, last)` as a function of `last`, the parts hashed once: a seed per row of a large
+ * table.
+ */
+export function deriveSeeds(seed: number, ...parts: (string | number)[]): (last: string | number) => number {
+  const h = hashParts(seed, parts);
+  return (last) => mixPart(h, last) >>> 0;
 }
 
 export function int(rng: Rng, min: number, max: number): number {

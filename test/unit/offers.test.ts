@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { auc, fitLogistic, predictLogistic, rowsOf, selectPenalty } from '../../src/offers/logistic';
 import { describe as describeFeature } from '../../src/features/describe';
 import { eligible } from '../../src/offers/eligibility';
-import { createRng } from '../../src/util/rng';
-import { recentAdoption } from '../../src/offers/model';
+import { createRng, deriveSeed } from '../../src/util/rng';
+import { recentAdoption, sampleRows } from '../../src/offers/model';
 import { tariffChange } from '../../src/offers/tariffs';
 
 describe('logistic regression', () => {
@@ -57,6 +57,21 @@ describe('penalty choice', () => {
     expect(a.l2).not.toBe(500);
     const direct = fitLogistic(x, y, { l2: a.l2, iterations: 50, tolerance: 1e-10 });
     a.model.weights.forEach((w, j) => expect(w).toBeCloseTo(direct.weights[j], 6));
+  });
+});
+
+describe('fit sample', () => {
+  // The definition, sorted the plain way: the rows with the lowest keyed hash, ties to the lower row, in row order.
+  const reference = (count: number, n: number, seed: number) =>
+    Array.from({ length: count }, (_, i) => [deriveSeed(seed, 'sample', i), i])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .slice(0, n)
+      .map(([, i]) => i)
+      .sort((a, b) => a - b);
+
+  it('takes the rows with the lowest keyed hash, whatever the sizes', () => {
+    for (const [count, n, seed] of [[10, 3, 1], [1000, 999, 2], [5000, 200, 3], [54321, 20000, 4]]) expect(sampleRows(count, n, seed)).toEqual(reference(count, n, seed));
+    expect(sampleRows(5, 20, 1)).toEqual([0, 1, 2, 3, 4]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupBy, groupIndices, quantile, round } from '../../src/util/stats';
-import { createRng, deriveSeed } from '../../src/util/rng';
+import { createRng, deriveSeed, deriveSeeds } from '../../src/util/rng';
 import { activityBands, spendTiers } from '../../src/value/value';
 
 describe('stats and rng', () => {
@@ -21,6 +21,16 @@ describe('stats and rng', () => {
     const b = createRng(5);
     expect([a(), a(), a()]).toEqual([b(), b(), b()]);
     expect(deriveSeed(1, 'x')).not.toBe(deriveSeed(1, 'y'));
+  });
+  it('derives a seed per row as deriveSeed does, the leading parts hashed once', () => {
+    const perRow = deriveSeeds(7, 'offers', 'sample');
+    for (const row of [0, 1, 99, 123456, 'L0042']) expect(perRow(row)).toBe(deriveSeed(7, 'offers', 'sample', row));
+    // Against the FNV-1a hash written out: offset basis xor seed, each character then a 0x2f separator, times the prime.
+    let h = 2166136261 ^ 3;
+    for (const c of 'ab') h = Math.imul(h ^ c.charCodeAt(0), 16777619);
+    h = Math.imul(h ^ 0x2f, 16777619);
+    expect(deriveSeed(3, 'ab')).toBe(h >>> 0);
+    expect(deriveSeed(3)).toBe((2166136261 ^ 3) >>> 0);
   });
 });
 
