@@ -234,16 +234,26 @@ export interface MartResult {
 
 /**
  * The observation window: the configured days, or else the first and last event day of the lines in scope;
- * and the events and top-ups inside it.
+ * and the events and top-ups inside it. Without configured days the window is the span of line_usage's first
+ * and last days (windowFromUsage): a pass over the events of its own cost 4.7 s at x100. With one configured
+ * day, the other is read from the events here, before they are filtered.
  */
 async function observationWindow(db: Db, p: MartParams): Promise<void> {
-  const bounds = `SELECT min(start_time_local_date) AS first_day, max(start_time_local_date) AS last_day FROM events JOIN pilot_lines USING (line_id)`;
-  await run(db, `CREATE OR REPLACE TEMP TABLE observation_window AS
-    SELECT ${p.window_start ? `DATE ${lit(p.window_start)}` : 'b.first_day'} AS first_day, ${p.window_end ? `DATE ${lit(p.window_end)}` : 'b.last_day'} AS last_day FROM (${bounds}) b`);
+  if (p.window_start || p.window_end) {
+    const bounds = p.window_start && p.window_end ? '(SELECT 1)' : `(SELECT min(start_time_local_date) AS first_day, max(start_time_local_date) AS last_day FROM events JOIN pilot_lines USING (line_id))`;
+    await run(db, `CREATE OR REPLACE TEMP TABLE observation_window AS
+      SELECT ${p.window_start ? `DATE ${lit(p.window_start)}` : 'b.first_day'} AS first_day, ${p.window_end ? `DATE ${lit(p.window_end)}` : 'b.last_day'} AS last_day FROM ${bounds} b`);
+  }
   const inside = (table: string, day: string) => `CREATE OR REPLACE TEMP VIEW window_${table} AS SELECT * FROM ${table}
     ${p.window_start || p.window_end ? `WHERE ${day} BETWEEN (SELECT first_day FROM observation_window) AND (SELECT last_day FROM observation_window)` : ''}`;
   await run(db, inside('events', 'start_time_local_date'));
   await run(db, inside('recharges', 'time_local_date'));
+}
+
+/** The observation window of a run without configured days: the first and last event day of the lines in scope. */
+async function windowFromUsage(db: Db, p: MartParams): Promise<void> {
+  if (p.window_start || p.window_end) return;
+  await run(db, `CREATE OR REPLACE TEMP TABLE observation_window AS SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM line_usage`);
 }
 
 /**
@@ -279,6 +289,7 @@ export async function buildMart(db: Db, params: MartParams, onProgress?: (percen
   await scopeLines(db, params.accounts);
   await observationWindow(db, params);
   await run(db, `CREATE OR REPLACE TEMP TABLE line_usage AS ${usageSql(params)}`, onProgress);
+  await windowFromUsage(db, params);
   const mart = await queryTable(db, MART_SQL);
   const edges = await fetchEdges(db, mart);
   const holdings = await queryTable(db, ACTIVE_HOLDINGS_SQL);

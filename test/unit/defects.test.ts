@@ -1,7 +1,7 @@
 /** Defects found while reading the code (issue 9), each pinned by a test that failed before its fix. */
 import { describe, expect, it } from 'vitest';
 import { aq } from '../../src/util/arquero';
-import { closeDb, openDb, run } from '../../src/io/duckdb';
+import { closeDb, openDb, queryRows, run } from '../../src/io/duckdb';
 import { buildMart } from '../../src/mart/mart';
 import { computeValue } from '../../src/value/value';
 import { analyseNetworks } from '../../src/network/network';
@@ -52,6 +52,23 @@ describe('mart', () => {
     closeDb(db);
     expect([week.mart.get('observed_days', 0), week.mart.get('event_count', 0)]).toEqual([7, 1]);
     expect([all.mart.get('observed_days', 0), all.mart.get('event_count', 0)]).toEqual([8, 2]);
+  });
+  it('reads an unconfigured end of the window from the events, the other end configured', async () => {
+    // Three days of events; the window starts on the second: it ends on the last event day, and holds two events.
+    const db = await martDb(`INSERT INTO events VALUES ('L1', DATE '2026-03-02', 9, 'data', NULL, NULL, NULL, NULL, NULL, 10, 'C1', NULL, 0),
+        ('L1', DATE '2026-03-05', 9, 'data', NULL, NULL, NULL, NULL, NULL, 10, 'C1', NULL, 0),
+        ('L1', DATE '2026-03-09', 9, 'data', NULL, NULL, NULL, NULL, NULL, 10, 'C1', NULL, 0);`);
+    const from = await buildMart(db, { ...config.mart, window_start: '2026-03-04' });
+    const [fromWindow] = await queryRows<{ first_day: string; last_day: string }>(db, 'SELECT CAST(first_day AS VARCHAR) AS first_day, CAST(last_day AS VARCHAR) AS last_day FROM observation_window');
+    const to = await buildMart(db, { ...config.mart, window_end: '2026-03-05' });
+    const all = await buildMart(db, config.mart);
+    const [allWindow] = await queryRows<{ first_day: string; last_day: string }>(db, 'SELECT CAST(first_day AS VARCHAR) AS first_day, CAST(last_day AS VARCHAR) AS last_day FROM observation_window');
+    closeDb(db);
+    expect(fromWindow).toEqual({ first_day: '2026-03-04', last_day: '2026-03-09' });
+    expect([from.mart.get('observed_days', 0), from.mart.get('event_count', 0)]).toEqual([6, 2]);
+    expect([to.mart.get('observed_days', 0), to.mart.get('event_count', 0)]).toEqual([4, 2]);
+    expect(allWindow).toEqual({ first_day: '2026-03-02', last_day: '2026-03-09' });
+    expect([all.mart.get('observed_days', 0), all.mart.get('event_count', 0)]).toEqual([8, 3]);
   });
 });
 
