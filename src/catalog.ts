@@ -62,7 +62,7 @@ const table = (path: string, description: string, columns: ColumnDef[], key?: st
   ({ kind: 'table', path, description, columns, key, ...extra });
 
 export const DATASETS = {
-  inputs: { kind: 'parquet', path: 'inputs', description: 'Accepted input rows, typed, one Parquet file per input file: what later steps and notebooks query instead of the raw files' },
+  inputs: { kind: 'parquet', path: 'inputs', description: 'Accepted input rows, typed, one Parquet file per input file (the events: the load\'s scan and the list of their quarantined rows, read through acceptedSql): what later steps and notebooks query instead of the raw files' },
   load_summary: { kind: 'json', path: 'inputs/summary.json', description: 'Rows read, accepted and quarantined per input file, with reasons and warnings' },
   accounts: table('intermediate/accounts.csv', 'Accepted accounts in scope', [
     text('account_id'), text('account_name'), text('industry', true), int('employees', true), text('region', true),

@@ -1,7 +1,8 @@
 /**
  * The load step: reads the pilot data folder, checks every row against the contract (load.ts), writes
  * the rejects to the quarantine and the accepted rows, typed, as Parquet under `<out>/inputs/`, where
- * the mart, later runs (`--from mart`) and notebooks query them without the raw files.
+ * the mart, later runs (`--from mart`) and notebooks query them without the raw files. The usage records
+ * are kept as the load's scan and the list of their quarantined rows instead (acceptedSql).
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
