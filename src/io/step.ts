@@ -117,7 +117,9 @@ export const loadStep: StepDef<LoadParams> = {
       const copy = inputPath(inputsDir, name);
       const kept = [scanPath(inputsDir, name), quarantinedPath(inputsDir, name)] as const;
       if (input && fileSpec(name).eventScale) {
-        // The scan is kept (moved, not copied), with the numbers of its quarantined rows written first.
+        // The scan is kept (moved, not copied), with the numbers of its quarantined rows written first; an earlier
+        // run's scan goes before either, so that a run killed in between leaves no scan beside another's list.
+        rmSync(kept[0], { force: true });
         await run(db, `COPY (SELECT rid FROM bad_${name} ORDER BY rid) TO ${lit(kept[1] + '.tmp')} (FORMAT parquet)`);
         renameSync(kept[1] + '.tmp', kept[1]);
         renameSync(stage, kept[0]);
