@@ -7,7 +7,7 @@
 import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
 import { describe } from '../features/describe';
-import { groupBy, groupIndices, round } from '../util/stats';
+import { groupBy, groupIndices, round, shareBelow, sortedNumbers } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
 import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, holdersOf, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
@@ -34,18 +34,7 @@ function channelOf(audience: string): 'employer' | 'employee' {
   return audience === 'business' ? 'employer' : 'employee';
 }
 
-/** Share of values below v in a sorted list. */
-function rankShare(sorted: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length ? lo / sorted.length : 0;
-}
-
+/** A share of lines below a value, in words (none below the middle). */
 const comparison = (share: number) => {
   const tenths = Math.floor(share * 10);
   return tenths >= 9 ? 'more than 9 in 10 lines of the pilot' : tenths >= 5 ? `more than ${tenths} in 10 lines of the pilot` : '';
@@ -107,8 +96,8 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
   // Learnable products are fitted over worker threads; the others are ranked by their rule here (it reads the mart).
   const learned = catalog.filter((p) => learnable(holdersAmong(ids, holdersOf(holdings, p.product_id)), ids.length, cfg));
   // Each feature a reason names, sorted once: model features and behaviour-rule drivers alike.
-  const sorted = new Map<string, number[]>();
-  const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)).get(f)!;
+  const sorted = new Map<string, Float64Array>();
+  const sortedFeature = (f: string) => sorted.get(f) ?? sorted.set(f, sortedNumbers(mart.array(f) as ArrayLike<number>)).get(f)!;
   const martColumns = new Set(mart.columnNames());
   // Every (line, product) pair, product after product in catalog order, each product's block at its place: the
   // blocks are filled as the fits come back, in any order, and nothing is copied or grown.
@@ -141,7 +130,7 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
         if (f === 'device_tablet_or_router') return 'is a tablet or router';
         if (!martColumns.has(f)) return f.replace(/_/g, ' ');
         const v = Number(column(f)[i]);
-        const compared = comparison(rankShare(sortedFeature(f), v));
+        const compared = comparison(shareBelow(sortedFeature(f), v));
         return compared ? `${describe(f, v)}, ${compared}` : describe(f, v);
       });
       pairs.line_id[at] = id;

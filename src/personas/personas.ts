@@ -27,7 +27,7 @@ import { featureMatrix } from '../features/matrix';
 import { hardLabels, posteriors } from '../features/mixture';
 import { chooseClusters } from './clusters';
 import { describe } from '../features/describe';
-import { round } from '../util/stats';
+import { round, shareBelow, sortedNumbers } from '../util/stats';
 import { firstMatch, ruleFeatures } from '../features/rules';
 import type { PersonaRule } from './rules';
 
@@ -59,18 +59,6 @@ export interface PersonaResult {
   personas: ColumnTable;
   profiles: ColumnTable;
   kCurve: ColumnTable;
-}
-
-/** Share of values below v, for "more than 9 in 10 lines". */
-function percentileOf(sorted: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length ? lo / sorted.length : 0;
 }
 
 function compareWords(share: number, high: boolean): string {
@@ -116,7 +104,7 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
   // Only the columns the pinned rules and the reasons read (as objects, every feature of 181k lines cost 0.5-1 s).
   const read = new Set([...ruleFeatures(Object.values(cfg.rules)), ...cfg.features]);
   const rows = mart.select(mart.columnNames().filter((c) => read.has(c))).objects() as Record<string, unknown>[];
-  const sorted = new Map(cfg.features.map((f) => [f, Array.from(mart.array(f) as ArrayLike<number>).sort((a, b) => a - b)]));
+  const sorted = new Map(cfg.features.map((f) => [f, sortedNumbers(mart.array(f) as ArrayLike<number>)]));
   const traitsOf = (persona: string) => Object.entries(cfg.signatures[persona]?.traits ?? {}).filter(([f]) => sorted.has(f)).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   const personas: string[] = [];
   const confidence: number[] = [];
@@ -134,7 +122,7 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
     confidence.push(round(names.reduce((s, [name], c) => s + (name === persona ? post[i][c] : 0), 0), 4));
     const traits = traitsOf(persona).slice(0, 2).map(([f, w]) => {
       const v = Number(row[f]);
-      return `${describe(f, v)}, ${compareWords(percentileOf(sorted.get(f)!, v), w > 0)}`;
+      return `${describe(f, v)}, ${compareWords(shareBelow(sorted.get(f)!, v), w > 0)}`;
     });
     reasons.push(traits.length ? `${cfg.signatures[persona]?.description ?? persona}: ${traits.join('; ')}` : `no persona stands out in its cluster`);
   });

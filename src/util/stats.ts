@@ -27,6 +27,23 @@ export function sigmoid(x: number): number {
 }
 
 /** Rounds for output so tables are stable to the byte and readable. */
+/** Share of the sorted values below v (binary search): a line's place among the pilot's lines. */
+export function shareBelow(sorted: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length ? lo / sorted.length : 0;
+}
+
+/** A column's values as numbers, ascending: a typed array sorts natively (a comparator sort of 181k values took 60 ms). */
+export function sortedNumbers(values: ArrayLike<unknown>): Float64Array {
+  return Float64Array.from(values, Number).sort();
+}
+
 export function round(value: number, digits = 6): number {
   if (!Number.isFinite(value)) return value;
   const f = 10 ** digits;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupBy, groupIndices, quantile, round } from '../../src/util/stats';
+import { groupBy, groupIndices, quantile, round, shareBelow, sortedNumbers } from '../../src/util/stats';
 import { createRng, deriveSeed, deriveSeeds } from '../../src/util/rng';
 import { activityBands, spendTiers } from '../../src/value/value';
 
@@ -21,6 +21,12 @@ describe('stats and rng', () => {
     const b = createRng(5);
     expect([a(), a(), a()]).toEqual([b(), b(), b()]);
     expect(deriveSeed(1, 'x')).not.toBe(deriveSeed(1, 'y'));
+  });
+  it('places a value among sorted values: the share strictly below it', () => {
+    const sorted = sortedNumbers([3, 1, 2, 2, 10]);
+    expect(Array.from(sorted)).toEqual([1, 2, 2, 3, 10]);
+    expect([shareBelow(sorted, 2), shareBelow(sorted, 2.5), shareBelow(sorted, 0), shareBelow(sorted, 11)]).toEqual([0.2, 0.6, 0, 1]);
+    expect(shareBelow(new Float64Array(0), 1)).toBe(0);
   });
   it('derives a seed per row as deriveSeed does, the leading parts hashed once', () => {
     const perRow = deriveSeeds(7, 'offers', 'sample');
