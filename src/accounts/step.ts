@@ -102,6 +102,6 @@ export const accountsStep: StepDef<AccountParams> = {
   describe: (o) => {
     const s = o.account_segments as ColumnTable;
     const by = (c: string) => (s.groupby(c).count().orderby(aq.desc('count')).objects() as Record<string, unknown>[]).map((r) => `${r.count} ${r[c]}`).join(', ');
-    return `${s.numRows()} accounts: ${by('channel') || 'none'}; segments ${by('segment') || 'none'}`;
+    return `${s.numRows()} account${s.numRows() === 1 ? '' : 's'}: ${by('channel') || 'none'}; segments ${by('segment') || 'none'}`;
   },
 };

@@ -11,9 +11,13 @@ function formatValue(name: string, v: number): string {
   return v >= 100 ? String(Math.round(v)) : String(round(v, 1));
 }
 
-/** "roams abroad on 6 days" from the dictionary's phrase, or "<feature> is <v>". */
+/**
+ * "roams abroad on 6 days" from the dictionary's phrase, or "<feature> is <v>". A value of 1 takes the singular of
+ * the lower-case plural after it ("makes 1 call a day"; "exchanges 1 SMS" keeps its unit).
+ */
 export function describe(name: string, v: number): string {
   const phrase = feature(name)?.phrase;
   const value = formatValue(name, v);
-  return phrase ? phrase.replace('{v}', value) : `${name.replace(/_/g, ' ')} is ${value}`;
+  if (!phrase) return `${name.replace(/_/g, ' ')} is ${value}`;
+  return (value === '1' ? phrase.replace(/\{v\} ([a-z]+)s\b/, '{v} $1') : phrase).replace('{v}', value);
 }

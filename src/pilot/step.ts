@@ -210,7 +210,7 @@ export const pilotStep: StepDef<PilotParams> = {
       campaign_lists: aq.from(lists),
     };
     if (p.write_pseudonym_lookup) out.pseudonym_lookup = aq.from([...lookup].sort().map(([employee, line_id]) => ({ employee, line_id })));
-    ctx.log(pilotAccounts.length ? `[pilot] ${pilotAccounts.length} accounts: ${pilotAccounts.join(', ')}; campaigns run ${start} to ${end}` : '[pilot] no account in scope: no pilot designed');
+    ctx.log(pilotAccounts.length ? `[pilot] ${pilotAccounts.length} account${pilotAccounts.length === 1 ? '' : 's'}: ${pilotAccounts.join(', ')}; campaigns run ${start} to ${end}` : '[pilot] no account in scope: no pilot designed');
     return out;
   },
   describe: (o) => {
