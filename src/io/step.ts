@@ -115,19 +115,20 @@ export const loadStep: StepDef<LoadParams> = {
       // Each written as a temporary file and renamed, so a killed run leaves no Parquet file that looks complete.
       const stage = stagePath(runFiles(ctx.out).tmpDir, name);
       const copy = inputPath(inputsDir, name);
-      const kept = [scanPath(inputsDir, name), quarantinedPath(inputsDir, name)] as const;
+      const scan = scanPath(inputsDir, name);
+      const list = quarantinedPath(inputsDir, name);
       if (input && fileSpec(name).eventScale) {
         // The scan is kept (moved, not copied), with the numbers of its quarantined rows written first; an earlier
         // run's scan goes before either, so that a run killed in between leaves no scan beside another's list.
-        rmSync(kept[0], { force: true });
-        await run(db, `COPY (SELECT rid FROM bad_${name} ORDER BY rid) TO ${lit(kept[1] + '.tmp')} (FORMAT parquet)`);
-        renameSync(kept[1] + '.tmp', kept[1]);
-        renameSync(stage, kept[0]);
+        rmSync(scan, { force: true });
+        await run(db, `COPY (SELECT rid FROM bad_${name} ORDER BY rid) TO ${lit(list + '.tmp')} (FORMAT parquet)`);
+        renameSync(list + '.tmp', list);
+        renameSync(stage, scan);
         rmSync(copy, { force: true });
       } else {
         await run(db, `COPY (SELECT * FROM ${name}) TO ${lit(copy + '.tmp')} (FORMAT parquet, COMPRESSION snappy)`);
         renameSync(copy + '.tmp', copy);
-        for (const f of kept) rmSync(f, { force: true });
+        for (const f of [scan, list]) rmSync(f, { force: true });
       }
       // Later files read only the accepted table of this one (foreign keys): its staged scan can go.
       await dropRelation(db, name);

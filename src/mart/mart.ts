@@ -232,6 +232,9 @@ export interface MartResult {
   spells: ColumnTable;
 }
 
+/** Whether the config sets either end of the observation window. */
+const windowConfigured = (p: MartParams) => Boolean(p.window_start || p.window_end);
+
 /**
  * The observation window: the configured days, or else the first and last event day of the lines in scope;
  * and the events and top-ups inside it. Without configured days the window is the span of line_usage's first
@@ -239,20 +242,20 @@ export interface MartResult {
  * day, the other is read from the events here, before they are filtered.
  */
 async function observationWindow(db: Db, p: MartParams): Promise<void> {
-  if (p.window_start || p.window_end) {
-    const bounds = p.window_start && p.window_end ? '(SELECT 1)' : `(SELECT min(start_time_local_date) AS first_day, max(start_time_local_date) AS last_day FROM events JOIN pilot_lines USING (line_id))`;
-    await run(db, `CREATE OR REPLACE TEMP TABLE observation_window AS
-      SELECT ${p.window_start ? `DATE ${lit(p.window_start)}` : 'b.first_day'} AS first_day, ${p.window_end ? `DATE ${lit(p.window_end)}` : 'b.last_day'} AS last_day FROM ${bounds} b`);
+  if (windowConfigured(p)) {
+    const eventDay = (fn: 'min' | 'max') => `(SELECT ${fn}(start_time_local_date) FROM events JOIN pilot_lines USING (line_id))`;
+    const end = (day: string, fn: 'min' | 'max') => (day ? `DATE ${lit(day)}` : eventDay(fn));
+    await run(db, `CREATE OR REPLACE TEMP TABLE observation_window AS SELECT ${end(p.window_start, 'min')} AS first_day, ${end(p.window_end, 'max')} AS last_day`);
   }
   const inside = (table: string, day: string) => `CREATE OR REPLACE TEMP VIEW window_${table} AS SELECT * FROM ${table}
-    ${p.window_start || p.window_end ? `WHERE ${day} BETWEEN (SELECT first_day FROM observation_window) AND (SELECT last_day FROM observation_window)` : ''}`;
+    ${windowConfigured(p) ? `WHERE ${day} BETWEEN (SELECT first_day FROM observation_window) AND (SELECT last_day FROM observation_window)` : ''}`;
   await run(db, inside('events', 'start_time_local_date'));
   await run(db, inside('recharges', 'time_local_date'));
 }
 
 /** The observation window of a run without configured days: the first and last event day of the lines in scope. */
 async function windowFromUsage(db: Db, p: MartParams): Promise<void> {
-  if (p.window_start || p.window_end) return;
+  if (windowConfigured(p)) return;
   await run(db, `CREATE OR REPLACE TEMP TABLE observation_window AS SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM line_usage`);
 }
 

@@ -212,28 +212,29 @@ export function nextBestOffers(inputs: OfferInputs, cfg: OfferParams): OfferResu
   const candidates: Record<string, unknown>[][] = ids.map(() => []);
   const why: Set<string>[] = ids.map(() => new Set());
   // The pairs read by column: an object for each of the 1.8 M pairs of x100 cost 1-1.5 s.
+  // (Named pair*, apart from the eligibility rule `eligible` this module imports.)
   const pairs = inputs.propensities;
   const pairLine = pairs.array('line_id') as string[];
   const pairProduct = pairs.array('product_id') as string[];
-  const holds = pairs.array('holds') as boolean[];
-  const eligible = pairs.array('eligible') as boolean[];
-  const model = pairs.array('model') as string[];
-  const propensity = pairs.array('propensity') as ArrayLike<number>;
-  const reason = pairs.array('reason') as string[];
+  const pairHolds = pairs.array('holds') as boolean[];
+  const pairEligible = pairs.array('eligible') as boolean[];
+  const pairModel = pairs.array('model') as string[];
+  const pairPropensity = pairs.array('propensity') as ArrayLike<number>;
+  const pairReason = pairs.array('reason') as string[];
   for (let k = 0; k < pairs.numRows(); k++) {
     const i = index.get(pairLine[k]);
     const product = byProduct.get(pairProduct[k]);
     if (i === undefined || !product) continue;
-    if (holds[k]) why[i].add('held');
-    else if (!eligible[k]) why[i].add('not eligible');
-    else if (model[k] === 'none') why[i].add('no model');
+    if (pairHolds[k]) why[i].add('held');
+    else if (!pairEligible[k]) why[i].add('not eligible');
+    else if (pairModel[k] === 'none') why[i].add('no model');
     else if (includedBy(i)?.has(pairProduct[k])) why[i].add('in its proposed tariff');
     else if (declined.has(`${pairLine[k]}|${pairProduct[k]}`)) why[i].add('declined recently');
-    else if (propensity[k] < cfg.min_propensity) why[i].add('below the threshold');
+    else if (pairPropensity[k] < cfg.min_propensity) why[i].add('below the threshold');
     else {
       candidates[i].push({
         line_id: pairLine[k], account_id: lines[i].account_id, product_id: product.product_id, audience: product.audience, channel: channelOf(product.audience),
-        propensity: propensity[k], expected_value: round(propensity[k] * product.monthly_price * product.margin_rate, 4), reason: reason[k],
+        propensity: pairPropensity[k], expected_value: round(pairPropensity[k] * product.monthly_price * product.margin_rate, 4), reason: pairReason[k],
       });
     }
   }
