@@ -5,7 +5,7 @@
  */
 import { aq } from '../util/arquero';
 import type { ColumnTable } from 'arquero';
-import { lit, queryTable, run, type Db } from '../io/duckdb';
+import { inWrittenJoinOrder, lit, queryTable, run, type Db } from '../io/duckdb';
 import { FEATURES } from './dictionary';
 
 export interface MartParams {
@@ -272,7 +272,10 @@ export const EDGE_PLACES_SQL = `
   ORDER BY line, counterpart`;
 
 async function fetchEdges(db: Db, mart: ColumnTable): Promise<ColumnTable> {
-  await run(db, `CREATE OR REPLACE TEMP TABLE call_edges AS ${EDGES_SQL}`);
+  // Joined as written: each event to its line, then to its counterpart's line. DuckDB's optimiser joins the lines
+  // to one another by account first (41.6 M pairs at x100, growing with the square of an account's size) and
+  // probes the events against that: the statement took 19-21 s at x100 (0.88 s at x10), against 4.8 s (0.46 s) as written.
+  await inWrittenJoinOrder(db, () => run(db, `CREATE OR REPLACE TEMP TABLE call_edges AS ${EDGES_SQL}`));
   const places = await queryTable(db, EDGE_PLACES_SQL);
   const lineIds = mart.array('line_id') as string[];
   const accountIds = mart.array('account_id') as string[];

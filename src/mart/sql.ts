@@ -17,6 +17,9 @@ import { ACTIVE_HOLDINGS_SQL, EDGE_PLACES_SQL, HOLDING_SPELLS_SQL, MART_SQL } fr
 
 /** The file of the mart folder a query's rows become, for the statements whose result leaves DuckDB. */
 const RESULTS = new Map([
+  // inWrittenJoinOrder (io/duckdb.ts): engine tuning around the edge list, not SQL another engine needs.
+  [`SET disabled_optimizers = 'join_order'`, 'DuckDB only: the next statement joins in the order written (its optimiser would join the lines to one another first)'],
+  ['RESET disabled_optimizers', 'DuckDB only: the join-order optimiser back on'],
   [MART_SQL, 'gives employee_mart'], [ACTIVE_HOLDINGS_SQL, 'gives active_holdings'], [HOLDING_SPELLS_SQL, 'gives holding_spells'],
   // The table call_edges (built as a table) is the file; this only carries it to JS in fewer strings.
   [EDGE_PLACES_SQL, 'reads call_edges into the workspace, each line as its row number in employee_mart'],

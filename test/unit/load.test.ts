@@ -70,6 +70,17 @@ describe('loader: exact duplicates', () => {
   });
 });
 
+
+describe('loader: exact duplicates with an empty key', () => {
+  it('finds the copy of a row whose line is missing (the pair filter hashes the empty value too)', async () => {
+    const noLine = GOOD.replace('+491511', '');
+    const dir = writeMiniPilot(tempDir(), { events: `${HEADER}\n${[GOOD, noLine, noLine].join('\n')}\n` });
+    const { db, qdir } = await loadAll(dir);
+    closeDb(db);
+    expect(quarantine(qdir, 'events').map((r) => r.split(',').slice(0, 3).join(','))).toEqual(['2,missing line_id,', '3,exact duplicate of an earlier row,']);
+  });
+});
+
 describe('loader: formats and dialects', () => {
   let dir: string;
   beforeAll(() => {
