@@ -5,7 +5,7 @@
  * builds its own product's columns. This module loads no arquero (worker threads load only what a task needs).
  */
 import type { ColumnTable } from 'arquero';
-import { accountShares, holdersOf, neighbourShares, productModel, type Design, type Holdings, type ModelOptions, type ProductExtra, type ProductModel, type Spell, type TieIndex } from './model';
+import { accountShares, accountSlots, holdersOf, holdsOf, neighbourShares, productModel, type Design, type Holdings, type ModelOptions, type ProductExtra, type ProductModel, type Spell, type TieIndex } from './model';
 import type { Product } from './products';
 
 export interface PropensityShared {
@@ -36,17 +36,18 @@ export function productTask(product: Product, holdings: Holdings): ProductTask {
 /** What one product adds to the shared design: colleagues and the account's lines that hold it, the other products held. */
 function productExtra(task: ProductTask, shared: PropensityShared): ProductExtra {
   const { design, ties } = shared;
-  const owners = task.holders;
+  const holds = holdsOf(design.lineIds, task.holders);
+  const accounts = accountSlots(design.accountIds);
   return {
-    neighbour: neighbourShares(ties, owners),
-    account: accountShares(design.lineIds, design.accountIds, owners),
+    neighbour: neighbourShares(ties, holds),
+    account: accountShares(accounts, holds),
     held: shared.held.filter(([p]) => p !== task.product.product_id),
-    sharesAt: (then) => ({ neighbour: neighbourShares(ties, then), account: accountShares(design.lineIds, design.accountIds, then) }),
+    sharesAt: (then) => ({ neighbour: neighbourShares(ties, then), account: accountShares(accounts, then) }),
   };
 }
 
 /** One product's model, and the neighbour shares its reasons quote. `mart` only for a product ranked by its rule. */
-export function fitProduct(task: ProductTask, shared: PropensityShared, mart?: ColumnTable): { model: ProductModel; neighbour: number[] } {
+export function fitProduct(task: ProductTask, shared: PropensityShared, mart?: ColumnTable): { model: ProductModel; neighbour: Float64Array } {
   const id = task.product.product_id;
   const holdings: Holdings = { holders: new Map([[id, task.holders]]), spells: new Map([[id, task.spells]]), knownTo: shared.knownTo };
   const extra = productExtra(task, shared);

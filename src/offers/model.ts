@@ -195,18 +195,37 @@ export function readHoldings(holdings: ColumnTable, history?: ColumnTable): Hold
   return { holders, spells, knownTo };
 }
 
+/** Per line (by its place in `lineIds`), its spells of one product; undefined for none. Read once per product: the
+ * periods then index them instead of looking each line up by id (at x100, 181k lookups per period and product). */
+export function spellsByLine(lineIds: readonly string[], spells: ReadonlyMap<string, Spell[]> | undefined): (readonly Spell[] | undefined)[] {
+  return lineIds.map((l) => spells?.get(l));
+}
+
+/** Whether a spell covers `day`: started on or before it and not ended by then. */
+const covers = (s: Spell, day: string) => s.start <= day && (!s.end || s.end > day);
+
 /**
  * The adoption evidence of one product over the `days` before `to`: per line, null when it held the product
  * at the period's start or was activated after it (not at risk), 1 when it took it up in the period, 0 otherwise.
  */
-export function recentAdoption(lineIds: readonly string[], spells: ReadonlyMap<string, Spell[]> | undefined, to: string, days: number, activation?: readonly (string | null)[]): (0 | 1 | null)[] {
+export function recentAdoption(own: readonly (readonly Spell[] | undefined)[], to: string, days: number, activation?: readonly (string | null)[]): (0 | 1 | null)[] {
   const from = daysBefore(to, days);
-  return lineIds.map((l, i) => {
+  return own.map((spells, i) => {
     if (activation?.[i] && activation[i]! > from) return null;
-    const own = spells?.get(l) ?? [];
-    if (own.some((s) => s.start <= from && (!s.end || s.end > from))) return null;
-    return own.some((s) => s.start > from && s.start <= to) ? 1 : 0;
+    if (!spells) return 0;
+    if (spells.some((s) => covers(s, from))) return null;
+    return spells.some((s) => s.start > from && s.start <= to) ? 1 : 0;
   });
+}
+
+/** 1 for each line that held the product on `day`. */
+function heldOn(own: readonly (readonly Spell[] | undefined)[], day: string): Uint8Array {
+  return Uint8Array.from(own, (spells) => (spells?.some((s) => covers(s, day)) ? 1 : 0));
+}
+
+/** 1 for each line among `holders`. */
+export function holdsOf(lineIds: readonly string[], holders: ReadonlySet<string>): Uint8Array {
+  return Uint8Array.from(lineIds, (id) => (holders.has(id) ? 1 : 0));
 }
 
 /** The call ties between the pilot's lines as positions in its line list: read once, used for every product. */
@@ -242,8 +261,7 @@ export function tieIndex(lineIds: readonly string[], ties: ColumnTable): TieInde
 }
 
 /** Per line, the share of its call weight with colleagues that goes to holders of the product (0 without ties). */
-export function neighbourShares(ties: TieIndex, holders: ReadonlySet<string>): number[] {
-  const holds = Uint8Array.from(ties.lineIds, (id) => (holders.has(id) ? 1 : 0));
+export function neighbourShares(ties: TieIndex, holds: Uint8Array): Float64Array {
   const toHolders = new Float64Array(ties.lineIds.length);
   for (let k = 0; k < ties.a.length; k++) {
     const i = ties.a[k];
@@ -251,20 +269,30 @@ export function neighbourShares(ties: TieIndex, holders: ReadonlySet<string>): n
     if (holds[j]) toHolders[i] += ties.weight[k];
     if (holds[i]) toHolders[j] += ties.weight[k];
   }
-  return Array.from(ties.strength, (s, i) => (s > 0 ? toHolders[i] / s : 0));
+  return Float64Array.from(ties.strength, (s, i) => (s > 0 ? toHolders[i] / s : 0));
+}
+
+/** Each line's account as a slot (0..accounts - 1), and each account's number of lines: read once, used per product and period. */
+export interface AccountSlots {
+  slot: Int32Array;
+  size: Int32Array;
+}
+
+export function accountSlots(accountIds: readonly string[]): AccountSlots {
+  const index = new Map<string, number>();
+  const slot = Int32Array.from(accountIds, (a) => index.get(a) ?? index.set(a, index.size).get(a)!);
+  const size = new Int32Array(index.size);
+  for (const k of slot) size[k]++;
+  return { slot, size };
 }
 
 /** Per line, the share of the other lines of its account that hold the product. */
-export function accountShares(lineIds: readonly string[], accountIds: readonly string[], holders: ReadonlySet<string>): number[] {
-  const size = new Map<string, number>();
-  const held = new Map<string, number>();
-  lineIds.forEach((id, i) => {
-    size.set(accountIds[i], (size.get(accountIds[i]) ?? 0) + 1);
-    if (holders.has(id)) held.set(accountIds[i], (held.get(accountIds[i]) ?? 0) + 1);
-  });
-  return lineIds.map((id, i) => {
-    const others = size.get(accountIds[i])! - 1;
-    return others > 0 ? ((held.get(accountIds[i]) ?? 0) - (holders.has(id) ? 1 : 0)) / others : 0;
+export function accountShares(accounts: AccountSlots, holds: Uint8Array): Float64Array {
+  const held = new Int32Array(accounts.size.length);
+  accounts.slot.forEach((k, i) => (held[k] += holds[i]));
+  return Float64Array.from(accounts.slot, (k, i) => {
+    const others = accounts.size[k] - 1;
+    return others > 0 ? (held[k] - holds[i]) / others : 0;
   });
 }
 
@@ -315,11 +343,16 @@ export function sampleRows(count: number, n: number, seed: number): number[] {
  * holders and the other products held. `windowEnd` dates the adoption evidence ('' when unknown).
  */
 export interface ProductExtra {
-  neighbour: number[];
-  account: number[];
+  neighbour: Float64Array;
+  account: Float64Array;
   held: [string, number[]][];
-  /** Neighbour and account shares as they were when only `holders` held the product (the start of the evidence period). */
-  sharesAt(holders: ReadonlySet<string>): { neighbour: number[]; account: number[] };
+  /** Neighbour and account shares as they were when only the lines flagged in `holds` held the product (the start of the evidence period). */
+  sharesAt(holds: Uint8Array): Shares;
+}
+
+export interface Shares {
+  neighbour: Float64Array;
+  account: Float64Array;
 }
 
 /** How many of the lines hold the product: what learnable() is asked about, in the main thread and in productModel alike. */
@@ -347,7 +380,7 @@ export function productModel(product: Product, design: Design, extra: ProductExt
   // period's start for the adoption model) and the other products held.
   const k = design.names.length;
   const width = names.length;
-  const rowsFor = (pick: readonly number[], shares: (r: number) => { neighbour: number[]; account: number[] }): Rows => {
+  const rowsFor = (pick: readonly number[], shares: (r: number) => Shares): Rows => {
     const data = new Float64Array(pick.length * width);
     pick.forEach((i, r) => {
       const off = r * width;
@@ -364,7 +397,8 @@ export function productModel(product: Product, design: Design, extra: ProductExt
 
   // Adoption evidence: who took the product up in the last adoption_days of the history, among those at risk.
   const to = holdings.knownTo && windowEnd && holdings.knownTo > windowEnd ? windowEnd : holdings.knownTo;
-  const evidence = to ? recentAdoption(design.lineIds, holdings.spells.get(id), to, o.adoption_days, design.activation) : [];
+  const own = spellsByLine(design.lineIds, holdings.spells.get(id));
+  const evidence = to ? recentAdoption(own, to, o.adoption_days, design.activation) : [];
   const atRisk = evidence.map((e, i) => (e === null ? -1 : i)).filter((i) => i >= 0);
   const recent = evidence.map((e) => e ?? 0);
   const recentCount = recent.reduce((a: number, b: number) => a + b, 0);
@@ -390,14 +424,13 @@ export function productModel(product: Product, design: Design, extra: ProductExt
     // at a period's start, seen with its colleagues as they were then (who held then is what spread), labelled
     // by whether it took the product up in that period.
     let adopting: PenaltyChoice | undefined;
-    const periods: { neighbour: number[]; account: number[] }[] = [];
+    const periods: Shares[] = [];
     const at: { line: number; period: number; label: number }[] = [];
     for (let period = 0; period < o.history_periods && to; period++) {
       const end = daysBefore(to, period * o.adoption_days);
       const from = daysBefore(end, o.adoption_days);
-      const ev = recentAdoption(design.lineIds, holdings.spells.get(id), end, o.adoption_days, design.activation);
-      const heldThen = new Set(design.lineIds.filter((l) => (holdings.spells.get(id)?.get(l) ?? []).some((sp) => sp.start <= from && (!sp.end || sp.end > from))));
-      periods.push(extra.sharesAt(heldThen));
+      const ev = recentAdoption(own, end, o.adoption_days, design.activation);
+      periods.push(extra.sharesAt(heldOn(own, from)));
       ev.forEach((e, i) => {
         if (e !== null) at.push({ line: i, period, label: e });
       });

@@ -3,7 +3,7 @@ import { auc, fitLogistic, predictLogistic, rowsOf, selectPenalty } from '../../
 import { describe as describeFeature } from '../../src/features/describe';
 import { eligible } from '../../src/offers/eligibility';
 import { createRng, deriveSeed } from '../../src/util/rng';
-import { recentAdoption, sampleRows } from '../../src/offers/model';
+import { recentAdoption, sampleRows, spellsByLine } from '../../src/offers/model';
 import { tariffChange } from '../../src/offers/tariffs';
 
 describe('logistic regression', () => {
@@ -111,8 +111,9 @@ describe('adoption evidence', () => {
     const lines = ['held', 'adopted', 'none', 'late', 'unknown'];
     // Period (2025-04-01, 2025-06-30]: `late` was activated inside it, `unknown` has no activation date.
     const activation = ['2020-01-01', '2024-01-01', '2024-06-01', '2025-05-20', null];
-    expect(recentAdoption(lines, spells, '2025-06-30', 90, activation)).toEqual([null, 1, 0, null, 0]);
-    expect(recentAdoption(lines, spells, '2025-06-30', 90)).toEqual([null, 1, 0, 1, 0]);
+    const own = spellsByLine(lines, spells);
+    expect(recentAdoption(own, '2025-06-30', 90, activation)).toEqual([null, 1, 0, null, 0]);
+    expect(recentAdoption(own, '2025-06-30', 90)).toEqual([null, 1, 0, 1, 0]);
   });
 });
 
