@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aq } from '../../src/util/arquero';
-import { clusterLines } from '../../src/features/kmeans';
+import { kmeans } from 'ml-kmeans';
+import { clusterLines, kmeansPlusPlus } from '../../src/features/kmeans';
 import { featureMatrix } from '../../src/features/matrix';
 import { persona } from '../../src/personas/rules';
 import { signatureScores } from '../../src/personas/personas';
@@ -19,6 +20,19 @@ describe('k-means', () => {
     // The largest group (the third centre, 50 points) is cluster 1.
     expect(new Set(clusters.slice(70))).toEqual(new Set([1]));
     expect(new Set(clusters.slice(0, 30)).size).toBe(1);
+  });
+  it('starts from the centres ml-kmeans\'s own k-means++ draws, so it ends in its clustering', () => {
+    // Overlapping groups in 6 dimensions, so the draws and the local trials matter.
+    const wide = Array.from({ length: 700 }, (_, i) => Array.from({ length: 6 }, (__, j) => normal(rng, (i % 7) * (j % 3), 1.5)));
+    for (const k of [2, 5, 8, 12]) {
+      for (const seed of [1, 7, 1234]) {
+        const theirs = kmeans(wide, k, { seed, initialization: 'kmeans++', maxIterations: 100 });
+        const ours = kmeans(wide, k, { initialization: kmeansPlusPlus(wide, k, seed), maxIterations: 100 });
+        expect(ours.clusters).toEqual(theirs.clusters);
+        expect(ours.centroids).toEqual(theirs.centroids);
+        expect(ours.iterations).toBe(theirs.iterations);
+      }
+    }
   });
   it('gives the same clusters for the same seed', () => {
     const a = clusterLines(points, { k: 3, restarts: 3, maxIterations: 100, seed: 7 });
