@@ -333,7 +333,7 @@ export async function loadFile(db: Db, input: InputFile, quarantineDir: string, 
   // so rows whose pair of those repeats are the only candidates: a narrow grouping finds the pairs (x100: 36 s for
   // hashing every whole row, 86 M groups of row hashes), and a semi-join fetches their rows. The grouping is on
   // the engine's own 64-bit hash of the pair, not on the two texts: 86 M groups of two texts outgrew the memory
-  // limit and took 23-28 s at x100 (1.3 s at x10), against 7.8 s for the hashes (0.8 s at x10). The hash never
+  // limit and took 23-28 s at x100 (1.3 s at x10), against 7.8-9.5 s for the hashes (0.8 s at x10). The hash never
   // leaves the statement: a collision only adds a candidate, which the comparison below turns away. Among the
   // candidates, equal row hashes, then every column compared with its first copy. A repeated hash is nearly always
   // a pair of rows, which the aggregate names; only one seen three times or more needs a join to list its rows.

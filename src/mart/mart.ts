@@ -274,7 +274,7 @@ export const EDGE_PLACES_SQL = `
 async function fetchEdges(db: Db, mart: ColumnTable): Promise<ColumnTable> {
   // Joined as written: each event to its line, then to its counterpart's line. DuckDB's optimiser joins the lines
   // to one another by account first (41.6 M pairs at x100, growing with the square of an account's size) and
-  // probes the events against that: the statement took 19-21 s at x100 (0.88 s at x10), against 4.8 s (0.46 s) as written.
+  // probes the events against that: the statement took 19-21 s at x100 (0.88 s at x10), against 4.7-4.8 s (0.42-0.46 s) as written.
   await inWrittenJoinOrder(db, () => run(db, `CREATE OR REPLACE TEMP TABLE call_edges AS ${EDGES_SQL}`));
   const places = await queryTable(db, EDGE_PLACES_SQL);
   const lineIds = mart.array('line_id') as string[];

@@ -205,8 +205,9 @@ export function spellsByLine(lineIds: readonly string[], spells: ReadonlyMap<str
 const covers = (s: Spell, day: string) => s.start <= day && (!s.end || s.end > day);
 
 /**
- * The adoption evidence of one product over the `days` before `to`: per line, null when it held the product
- * at the period's start or was activated after it (not at risk), 1 when it took it up in the period, 0 otherwise.
+ * The adoption evidence of one product over the `days` before `to`, from each line's spells of it (spellsByLine):
+ * per line, null when it held the product at the period's start or was activated after it (not at risk), 1 when
+ * it took it up in the period, 0 otherwise.
  */
 export function recentAdoption(own: readonly (readonly Spell[] | undefined)[], to: string, days: number, activation?: readonly (string | null)[]): (0 | 1 | null)[] {
   const from = daysBefore(to, days);

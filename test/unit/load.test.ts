@@ -68,10 +68,6 @@ describe('loader: exact duplicates', () => {
     expect(counts.events).toMatchObject({ read: 6, accepted: 3, quarantined: 3 });
     expect(quarantine(qdir, 'events').map((r) => r.split(',').slice(0, 2).join(','))).toEqual(['3,exact duplicate of an earlier row', '4,exact duplicate of an earlier row', '5,exact duplicate of an earlier row']);
   });
-});
-
-
-describe('loader: exact duplicates with an empty key', () => {
   it('finds the copy of a row whose line is missing (the pair filter hashes the empty value too)', async () => {
     const noLine = GOOD.replace('+491511', '');
     const dir = writeMiniPilot(tempDir(), { events: `${HEADER}\n${[GOOD, noLine, noLine].join('\n')}\n` });
