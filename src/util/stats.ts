@@ -26,7 +26,6 @@ export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Rounds for output so tables are stable to the byte and readable. */
 /** Share of the sorted values below v (binary search): a line's place among the pilot's lines. */
 export function shareBelow(sorted: ArrayLike<number>, v: number): number {
   let lo = 0;
@@ -44,6 +43,7 @@ export function sortedNumbers(values: ArrayLike<unknown>): Float64Array {
   return Float64Array.from(values, Number).sort();
 }
 
+/** Rounds for output so tables are stable to the byte and readable. */
 export function round(value: number, digits = 6): number {
   if (!Number.isFinite(value)) return value;
   const f = 10 ** digits;
