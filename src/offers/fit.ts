@@ -14,7 +14,7 @@ export interface PropensityShared {
   /** The day the holdings are known to (Holdings.knownTo). */
   knownTo: string;
   /** Per learnable product, 1 for the lines that hold it: the other products held, as features. */
-  held: [string, number[]][];
+  held: [string, Uint8Array][];
   windowEnd: string;
   options: ModelOptions;
 }

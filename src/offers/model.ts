@@ -346,7 +346,7 @@ export function sampleRows(count: number, n: number, seed: number): number[] {
 export interface ProductExtra {
   neighbour: Float64Array;
   account: Float64Array;
-  held: [string, number[]][];
+  held: [string, Uint8Array][];
   /** Neighbour and account shares as they were when only the lines flagged in `holds` held the product (the start of the evidence period). */
   sharesAt(holds: Uint8Array): Shares;
 }

@@ -10,7 +10,7 @@ import { describe } from '../features/describe';
 import { groupBy, groupIndices, round, shareBelow, sortedNumbers } from '../util/stats';
 import { DEFAULT_PRODUCTS, type Product } from './products';
 import { eligible } from './eligibility';
-import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, holdersOf, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
+import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, holdersOf, holdsOf, learnable, readHoldings, tieIndex, type ModelOptions } from './model';
 import { fitProduct, productTask, type PropensityShared } from './fit';
 import { mapTasks } from '../util/workers';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
@@ -89,7 +89,7 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
     design: baseDesign(mart, cfg.features),
     ties: tieIndex(ids, inputs.ties),
     knownTo: holdings.knownTo,
-    held: catalog.map((p) => [p.product_id, holdersOf(holdings, p.product_id)] as const).filter(([, owners]) => owners.size >= cfg.min_holders).map(([id, owners]) => [id, ids.map((l) => (owners.has(l) ? 1 : 0))]),
+    held: catalog.map((p) => [p.product_id, holdersOf(holdings, p.product_id)] as const).filter(([, owners]) => owners.size >= cfg.min_holders).map(([id, owners]) => [id, holdsOf(ids, owners)]),
     windowEnd: inputs.windowEnd,
     options: { ...cfg, seed },
   };
