@@ -12,6 +12,7 @@ import { segmentAccounts } from './segments';
 import { chooseChannel, type Channel, type ChannelRule } from './channels';
 import { CHANNELS } from '../catalog';
 import { BEHAVIOURAL_PERSONAS } from '../personas/vocabulary';
+import { plural } from '../util/text';
 
 export interface AccountParams {
   /** Account mart columns the needs segments are built on. */
@@ -102,6 +103,6 @@ export const accountsStep: StepDef<AccountParams> = {
   describe: (o) => {
     const s = o.account_segments as ColumnTable;
     const by = (c: string) => (s.groupby(c).count().orderby(aq.desc('count')).objects() as Record<string, unknown>[]).map((r) => `${r.count} ${r[c]}`).join(', ');
-    return `${s.numRows()} account${s.numRows() === 1 ? '' : 's'}: ${by('channel') || 'none'}; segments ${by('segment') || 'none'}`;
+    return `${s.numRows()} ${plural(s.numRows(), 'account')}: ${by('channel') || 'none'}; segments ${by('segment') || 'none'}`;
   },
 };

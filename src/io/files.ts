@@ -10,6 +10,7 @@ import { CONTRACT, headerColumns, type FileName, type FileSpec } from './contrac
 import { encodingOf, LOAD_DEFAULTS, type FileEncoding, type LoadOptions } from './options';
 import { encodingProblem, surveyCsv, type FileSurvey } from './survey';
 import { SoOError } from '../util/errors';
+import { plural } from '../util/text';
 
 export type FileFormat = 'csv' | 'csv.gz' | 'parquet';
 
@@ -314,7 +315,7 @@ export function checkColumns(spec: FileSpec, columns: string[], path: string, he
     const shown = other.sep === '\t' ? 'tab' : `'${other.sep}'`;
     throw new SoOError('load', `${path} separates its header by ${other.name} (${shown}), not commas: the contract needs comma-separated CSV`);
   }
-  throw new SoOError('load', `${path} lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  throw new SoOError('load', `${path} lacks required ${plural(missing.length, 'column')} ${missing.join(', ')}`);
 }
 
 export interface AbsentFile {

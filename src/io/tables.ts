@@ -16,6 +16,7 @@ import { round } from '../util/stats';
 import { SoOError } from '../util/errors';
 import { NO_CACHE, type Cache } from '../pipeline/cache';
 import { lit, queryTable, run, type Db } from './duckdb';
+import { plural } from '../util/text';
 
 /** The config's `output` section: how the run writes its tables. */
 export interface OutputParams {
@@ -66,9 +67,9 @@ export function checkTable(name: string, def: TableDataset, table: ColumnTable):
   const missing = declared.filter((c) => !names.includes(c));
   // An empty table built from no rows has no columns; it is written with the declared header.
   if (table.numRows() === 0 && names.length === 0) return;
-  if (missing.length) fail(name, `lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  if (missing.length) fail(name, `lacks ${plural(missing.length, 'column')} ${missing.join(', ')}`);
   const extra = names.filter((c) => !declared.includes(c));
-  if (extra.length && !def.open) fail(name, `has undeclared column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (declare it in src/catalog.ts)`);
+  if (extra.length && !def.open) fail(name, `has undeclared ${plural(extra.length, 'column')} ${extra.join(', ')} (declare it in src/catalog.ts)`);
   const n = table.numRows();
   for (const col of [...def.columns, ...extra.map((c): ColumnDef => ({ name: c, type: 'number', nullable: true }))]) {
     const values = valuesOf(table, col.name);

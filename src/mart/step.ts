@@ -14,6 +14,7 @@ import { DATASETS, type TableDataset } from '../catalog';
 import { SoOError } from '../util/errors';
 import { buildMart, type MartParams } from './mart';
 import { FEATURES } from './dictionary';
+import { plural } from '../util/text';
 
 export type { MartParams };
 
@@ -39,7 +40,7 @@ export const martStep: StepDef<MartParams> = {
     if (!p.accounts.length) return;
     const known = await facts.accountIds();
     const unknown = p.accounts.filter((a) => !known.has(a));
-    if (unknown.length) throw new SoOError('config', `mart.accounts names account${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} accounts)`);
+    if (unknown.length) throw new SoOError('config', `mart.accounts names ${plural(unknown.length, 'account')} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} accounts)`);
   },
   async run(inputs, p, ctx) {
     const db = await ctx.db();

@@ -13,6 +13,7 @@ import { pseudonym } from '../report/privacy';
 import { groupBy, round } from '../util/stats';
 import { SoOError } from '../util/errors';
 import { balance, designFigures, pickAccounts, propensityBands, sizeBand, assignClusters, assignStratified, type CampaignDesign } from './design';
+import { plural } from '../util/text';
 
 type Medium = (typeof MEDIA)[number];
 type Row = Record<string, unknown>;
@@ -210,7 +211,7 @@ export const pilotStep: StepDef<PilotParams> = {
       campaign_lists: aq.from(lists),
     };
     if (p.write_pseudonym_lookup) out.pseudonym_lookup = aq.from([...lookup].sort().map(([employee, line_id]) => ({ employee, line_id })));
-    ctx.log(pilotAccounts.length ? `[pilot] ${pilotAccounts.length} account${pilotAccounts.length === 1 ? '' : 's'}: ${pilotAccounts.join(', ')}; campaigns run ${start} to ${end}` : '[pilot] no account in scope: no pilot designed');
+    ctx.log(pilotAccounts.length ? `[pilot] ${pilotAccounts.length} ${plural(pilotAccounts.length, 'account')}: ${pilotAccounts.join(', ')}; campaigns run ${start} to ${end}` : '[pilot] no account in scope: no pilot designed');
     return out;
   },
   describe: (o) => {

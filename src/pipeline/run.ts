@@ -33,6 +33,7 @@ import { pseudonymKey } from '../report/privacy';
 import { STEPS, stepByName } from './registry';
 import { debugTime } from '../util/debug';
 import type { Data, StepContext, StepDef, Tables } from './step';
+import { plural } from '../util/text';
 
 export interface PipelineOptions {
   /** Pilot data folder; needed when the load step runs. With `from`, it must be the folder of the run continued. */
@@ -116,7 +117,7 @@ function checkFeatures(config: Config): void {
   ];
   for (const [key, list] of named) {
     const bad = list.filter((f) => !known.has(f));
-    if (bad.length) throw new SoOError('config', `${key} names unknown mart feature${bad.length > 1 ? 's' : ''} ${bad.join(', ')}`);
+    if (bad.length) throw new SoOError('config', `${key} names unknown mart ${plural(bad.length, 'feature')} ${bad.join(', ')}`);
   }
 }
 

@@ -13,6 +13,7 @@
 import { STAGES, OUTBOUND, daysBetween, type Response, type Stage } from './stages';
 
 import { MEDIA } from '../io/contract';
+import { plural } from '../util/text';
 
 export { MEDIA };
 export type Medium = (typeof MEDIA)[number];
@@ -60,7 +61,7 @@ export function contactPolicy(responses: readonly Response[], asOf: string, o: P
 export function nextAction(stage: Stage, actions: Record<Stage, StageAction>, productsProposed: readonly string[], policy: ReturnType<typeof contactPolicy>, o: PolicyOptions): NextAction {
   const a = actions[stage];
   const talk = STAGES.indexOf(stage) >= STAGES.indexOf(o.product_talk_from);
-  const plan = talk && productsProposed.length ? ` with ${productsProposed.length} proposal${productsProposed.length > 1 ? 's' : ''} from the line-level offers (${productsProposed.slice(0, 3).join(', ')}${productsProposed.length > 3 ? ', …' : ''})` : '';
+  const plan = talk && productsProposed.length ? ` with ${productsProposed.length} ${plural(productsProposed.length, 'proposal')} from the line-level offers (${productsProposed.slice(0, 3).join(', ')}${productsProposed.length > 3 ? ', …' : ''})` : '';
   const base = `stage ${stage.replace(/_/g, ' ')}: ${a.why}`;
   const advance = talk ? '' : '; no product pitch before the dialogue is there';
   if (policy.policy !== 'ok') {

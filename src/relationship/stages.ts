@@ -11,6 +11,7 @@
  * an opt-out sets it back to `back_on_opt_out`; no response of the prospect for `silence_days` sets a
  * dialogue back one stage. Every move is kept as dated evidence.
  */
+import { plural } from '../util/text';
 export const STAGES = ['no_relationship', 'no_key_player', 'key_player', 'dialogue_early', 'dialogue_mid', 'dialogue_late', 'sales'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -78,7 +79,7 @@ export function stageFromContacts(contacts: readonly Contact[]): StageResult {
   }
   const keys = contacts.filter((c) => c.key_player === true);
   if (!keys.length) {
-    return { stage: 'no_key_player', since: '', evidence: [{ date: '', source: 'contacts', contact_id: '', response: '', stage_before: '', stage_after: 'no_key_player', note: `${contacts.length} contact${contacts.length > 1 ? 's' : ''}, none of them a key player` }] };
+    return { stage: 'no_key_player', since: '', evidence: [{ date: '', source: 'contacts', contact_id: '', response: '', stage_before: '', stage_after: 'no_key_player', note: `${contacts.length} ${plural(contacts.length, 'contact')}, none of them a key player` }] };
   }
   let best: Contact = keys[0];
   let stage: Stage = 'key_player';

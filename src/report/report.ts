@@ -8,6 +8,7 @@
 import type { ReportSection, ReportView } from './view';
 import { htmlTable } from './view';
 import { escapeHtml as esc } from './privacy';
+import { plural } from '../util/text';
 
 const CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0 auto; max-width: 1040px; padding: 24px 32px; line-height: 1.45; }
@@ -77,7 +78,7 @@ export function buildReport(view: ReportView, all: readonly ReportSection[]): st
   const shownInFull = featured.size < ids.length ? ` The ${featured.size} ${view.params.accounts.length ? 'accounts named in report.accounts' : 'largest accounts'} are shown in full; every account is in the portfolio table.` : '';
   const parts: string[] = [];
   parts.push(`<h1>Segment of One: findings</h1>
-<p class="lead">${fmt.int(ids.length)} enterprise account${ids.length === 1 ? '' : 's'}, ${fmt.int(view.lines.length)} line${view.lines.length === 1 ? '' : 's'}, ${fmt.int(events?.accepted ?? 0)} usage records over ${view.days} days. Each account is shown first as the one customer billing sees, then line by line.${shownInFull}</p>
+<p class="lead">${fmt.int(ids.length)} enterprise ${plural(ids.length, 'account')}, ${fmt.int(view.lines.length)} ${plural(view.lines.length, 'line')}, ${fmt.int(events?.accepted ?? 0)} usage records over ${view.days} days. Each account is shown first as the one customer billing sees, then line by line.${shownInFull}</p>
 <div class="kpis">${sections.flatMap((s) => s.kpis?.(view) ?? []).join('\n')}</div>
 <nav>${view.featured.map((id) => `<a href="#${esc(id)}">${name(id)}</a>`).join(' ')}</nav>
 <h2>Portfolio overview</h2>

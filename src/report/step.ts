@@ -3,6 +3,7 @@ import type { StepDef } from '../pipeline/step';
 import type { ReportParams } from './view';
 import { PSEUDONYM_KEY_ENV } from './privacy';
 import { SoOError } from '../util/errors';
+import { plural } from '../util/text';
 
 export type { ReportParams };
 
@@ -37,7 +38,7 @@ export const reportStep: StepDef<ReportParams> = {
     if (!named.length) return;
     const known = await facts.accountIds();
     const unknown = named.filter((a) => !known.has(a));
-    if (unknown.length) throw new SoOError('config', `report.accounts or report.customers names account${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} accounts)`);
+    if (unknown.length) throw new SoOError('config', `report.accounts or report.customers names ${plural(unknown.length, 'account')} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} accounts)`);
   },
   async run(inputs, p, ctx) {
     if (ctx.pseudonymKey === (await import('../config.js')).DEFAULT_PSEUDONYM_KEY) {

@@ -76,6 +76,7 @@ describe('the catalog checks every table it writes and reads', () => {
     expect(() => checkTable('value', def, good.derive({ activity_band: () => 1.5 }))).toThrow(/activity_band is not an integer/);
     expect(() => checkTable('value', def, good.derive({ current_value: () => NaN }))).toThrow(/current_value is not a finite number/);
     expect(() => checkTable('value', def, good.select(aq.not('spend_share')))).toThrow(/lacks column spend_share/);
+    expect(() => checkTable('value', def, good.select(aq.not('spend_share', 'value_tier')))).toThrow(/lacks columns spend_share, value_tier/);
     expect(() => checkTable('value', def, good.derive({ extra: () => 1 }))).toThrow(/undeclared column extra/);
   });
   it('keeps ISO dates as text', () => {
