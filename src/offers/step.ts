@@ -3,6 +3,7 @@ import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { computePropensities, nextBestOffers, type OfferParams, type PropensityParams } from './offers';
 import { unpriced } from './tariffs';
+import { plural } from '../util/text';
 
 export type { OfferParams, PropensityParams };
 
@@ -99,6 +100,8 @@ export const offersStep: StepDef<OfferParams> = {
   describe: (o) => {
     const offers = o.offers as ColumnTable;
     const none = (offers.array('rank') as number[]).filter((r) => r === 0).length;
-    return `${(offers.numRows() - none).toLocaleString('en')} offers, ${none} lines with none, ${(o.proposals as ColumnTable).numRows()} account proposals`;
+    const offered = offers.numRows() - none;
+    const proposals = (o.proposals as ColumnTable).numRows();
+    return `${offered.toLocaleString('en')} ${plural(offered, 'offer')}, ${none} ${plural(none, 'line')} with none, ${proposals} account ${plural(proposals, 'proposal')}`;
   },
 };
