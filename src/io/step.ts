@@ -15,6 +15,7 @@ import { absentFiles, preflight, type InputFile } from './files';
 import { acceptedColumns, emptyTable, loadFile, LOAD_ORDER, stagePath, type FileCounts } from './load';
 import type { FileEncoding, LoadOptions } from './options';
 import { quarantineWarning } from './warnings';
+import { plural } from '../util/text';
 
 export interface LoadParams {
   /** Warn (stderr, run.json, report) when a file has this share of its rows quarantined or more. */
@@ -143,6 +144,7 @@ export const loadStep: StepDef<LoadParams> = {
   describe: (o) => {
     const counts = o.load_summary as FileCounts[];
     const q = counts.reduce((s, c) => s + c.quarantined, 0);
-    return `${counts.filter((c) => c.path).length} input files, ${q.toLocaleString('en')} rows quarantined`;
+    const files = counts.filter((c) => c.path).length;
+    return `${files} input ${plural(files, 'file')}, ${q.toLocaleString('en')} ${plural(q, 'row')} quarantined`;
   },
 };

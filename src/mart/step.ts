@@ -66,5 +66,8 @@ export const martStep: StepDef<MartParams> = {
     };
     return outputs;
   },
-  describe: (o) => `${(o.mart as ColumnTable).numRows().toLocaleString('en')} lines, ${(o.edges as ColumnTable).numRows().toLocaleString('en')} call edges`,
+  describe: (o) => {
+    const [lines, edges] = [(o.mart as ColumnTable).numRows(), (o.edges as ColumnTable).numRows()];
+    return `${lines.toLocaleString('en')} ${plural(lines, 'line')}, ${edges.toLocaleString('en')} call ${plural(edges, 'edge')}`;
+  },
 };

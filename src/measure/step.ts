@@ -16,6 +16,7 @@ import { CAMPAIGN_RESULT_COLUMNS, SAMPLE_RATIO_COLUMNS, measureCampaigns, type C
 import { indexResponses, outcomeInWindow, readCampaigns, text, type Row } from './input';
 import { spillover, spilloverColleagues } from './spillover';
 import type { ProportionInterval } from '../experiment/proportions';
+import { plural } from '../util/text';
 
 export interface MeasureParams {
   /** Attributes to break results down by: columns of lines (extra columns too) or accounts, persona, value_tier, segment, channel. */
@@ -145,6 +146,8 @@ export const measureStep: StepDef<MeasureParams> = {
   describe: (o) => {
     const r = o.campaign_results as ColumnTable;
     const overall = (r.objects() as CampaignResult[]).filter((x) => x.breakdown === 'all');
-    return `${new Set(overall.map((x) => x.campaign_id)).size} campaigns, ${overall.length} outcomes measured, ${r.numRows() - overall.length} breakdown rows`;
+    const campaigns = new Set(overall.map((x) => x.campaign_id)).size;
+    const breakdowns = r.numRows() - overall.length;
+    return `${campaigns} ${plural(campaigns, 'campaign')}, ${overall.length} ${plural(overall.length, 'outcome')} measured, ${breakdowns} breakdown ${plural(breakdowns, 'row')}`;
   },
 };

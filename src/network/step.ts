@@ -2,6 +2,7 @@
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { analyseNetworks, type NetworkParams } from './network';
+import { plural } from '../util/text';
 
 export type { NetworkParams };
 
@@ -40,6 +41,6 @@ export const networkStep: StepDef<NetworkParams> = {
   describe: (o) => {
     const network = o.network as ColumnTable;
     const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count} ${r.role}`).join(', ');
-    return `${network.numRows().toLocaleString('en')} lines: ${roles || 'none'}`;
+    return `${network.numRows().toLocaleString('en')} ${plural(network.numRows(), 'line')}: ${roles || 'none'}`;
   },
 };

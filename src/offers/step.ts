@@ -50,7 +50,7 @@ export const propensitiesStep: StepDef<PropensityParams> = {
   },
   describe: (o) => {
     const models = (o.product_models as ColumnTable).objects() as { model: string }[];
-    return `${models.length} products: ${models.filter((m) => m.model === 'logistic').length} by a model, ${models.filter((m) => m.model === 'affinity').length} by a behaviour rule, ${models.filter((m) => m.model === 'none').length} not scored`;
+    return `${models.length} ${plural(models.length, 'product')}: ${models.filter((m) => m.model === 'logistic').length} by a model, ${models.filter((m) => m.model === 'affinity').length} by a behaviour rule, ${models.filter((m) => m.model === 'none').length} not scored`;
   },
 };
 

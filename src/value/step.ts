@@ -2,6 +2,7 @@
 import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { computeValue, type ValueParams } from './value';
+import { plural } from '../util/text';
 
 export type { ValueParams };
 
@@ -31,5 +32,5 @@ export const valueStep: StepDef<ValueParams> = {
     check(p.influence_rate >= 0 && p.influence_rate <= 1, 'influence_rate', 'must be between 0 and 1');
   },
   run: (inputs, p) => ({ value: computeValue({ mart: inputs.mart as ColumnTable, personas: inputs.personas as ColumnTable, ties: inputs.ties as ColumnTable, holdings: inputs.holdings as ColumnTable }, p) }),
-  describe: (o) => `${(o.value as ColumnTable).numRows().toLocaleString('en')} lines valued`,
+  describe: (o) => `${(o.value as ColumnTable).numRows().toLocaleString('en')} ${plural((o.value as ColumnTable).numRows(), 'line')} valued`,
 };
