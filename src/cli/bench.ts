@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --scales 1,10,100] [--data DIR] [--out DIR]: runs the pipeline on the built-in pilot
+ * npm run bench [-- --scale 1,10,100] [--data DIR] [--out DIR]: runs the pipeline on the built-in pilot
  * and larger ones, each in a fresh process, and prints per-step wall time, the DuckDB threads used, peak
  * RSS, and two floors: the time to plainly decompress the events file, and the time DuckDB takes to parse
  * every field of it storing nothing. Load + mart is given as a multiple of the decompression floor (issue
@@ -25,7 +25,8 @@ import { closeDb, openDb, run as runSql } from '../io/duckdb';
 import type { Manifest } from '../pipeline/run';
 import { cacheDir } from '../pipeline/cache';
 import { quantile } from '../util/stats';
-import { runMain } from './main';
+import { runMain, toInt } from './main';
+import { SoOError } from '../util/errors';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -73,9 +74,37 @@ function spread(seconds: number[]): string {
   return `${quantile(seconds, 0.5).toFixed(2)} (${Math.min(...seconds).toFixed(2)}-${Math.max(...seconds).toFixed(2)})`;
 }
 
+const USAGE = `npm run bench [-- --scale 1,10,100] [--data DIR] [--out DIR]
+
+Runs the whole pipeline on the built-in pilot and on pilots made larger by --scale, each in a fresh
+process, and prints per-step wall times beside two floors (plain decompression of the events, DuckDB's
+bare scan of them), peak memory, the analyst's --from personas loop, and the speed-up from one worker
+thread to one per core. Figures only: nothing is asserted.
+
+  --scale LIST   the pilots' scales, comma-separated (default 1,10); x100 takes about 5 minutes to run
+                 and several to generate
+  --data DIR     where the pilots are looked for as DIR/pilot-x<scale>, and generated when absent
+                 (default outputs/bench)
+  --out DIR      where each run writes DIR/out-x<scale> (default outputs/bench)
+  --help         this text
+`;
+
+/** `--scale 1,10,100` as whole numbers of 1 or more, or one line saying which item is not. */
+function parseScales(list: string): number[] {
+  return list.split(',').map((item) => {
+    const scale = toInt(item.trim(), 'scale', 1);
+    if (scale < 1) throw new SoOError('cli', `--scale takes whole numbers of 1 or more, got ${item}`);
+    return scale;
+  });
+}
+
 runMain(async () => {
-  const { values } = parseArgs({ options: { scales: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } } });
-  const scales = (values.scales ?? '1,10').split(',').map(Number);
+  const { values } = parseArgs({ options: { scale: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const scales = parseScales(values.scale ?? '1,10');
   const dataRoot = resolve(values.data ?? join('outputs', 'bench'));
   const outRoot = resolve(values.out ?? join('outputs', 'bench'));
   const rows: string[] = [];

@@ -12,10 +12,33 @@ import { loadConfig } from '../config';
 import { runPipeline } from '../pipeline/run';
 import { accountQuality, runQuality } from '../quality/metrics';
 import { runMain, toInt } from './main';
+import { SoOError } from '../util/errors';
+
+const USAGE = `npm run quality [-- --scenarios a,b] [--seed N] [--accounts N] [--config FILE] [--root DIR] [--until STEP]
+
+Generates each scenario's pilot (once; kept under --root), runs the pipeline on it and prints how well the
+run recovers the planted truth: personas (ARI), propensities (AUC against the oracle's, Brier, calibration)
+and, per account, the relationship stages and segments.
+
+  --scenarios LIST  comma-separated (default every scenario: ${scenarioNames().join(', ')})
+  --seed N          the generator's seed (default 11)
+  --accounts N      accounts per pilot (default 15)
+  --config FILE     the pipeline's config (default the built-in one)
+  --root DIR        where pilots and runs are kept (default outputs/quality)
+  --until STEP      the last step run (default relationship)
+  --help            this text
+`;
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { scenarios: { type: 'string' }, seed: { type: 'string' }, accounts: { type: 'string' }, config: { type: 'string' }, root: { type: 'string' }, until: { type: 'string' } } });
-  const scenarios = values.scenarios ? values.scenarios.split(',') : scenarioNames();
+  const { values } = parseArgs({ options: { scenarios: { type: 'string' }, seed: { type: 'string' }, accounts: { type: 'string' }, config: { type: 'string' }, root: { type: 'string' }, until: { type: 'string' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const scenarios = values.scenarios ? values.scenarios.split(',').map((name) => name.trim()) : scenarioNames();
+  // Every name checked before the first pilot is generated, not when the loop reaches it minutes later.
+  const unknown = scenarios.filter((name) => !scenarioNames().includes(name));
+  if (unknown.length) throw new SoOError('cli', `unknown scenario ${unknown.join(', ')}; scenarios: ${scenarioNames().join(', ')}`);
   const seed = toInt(values.seed, 'seed', 11);
   const accounts = toInt(values.accounts, 'accounts', 15);
   const root = values.root ?? join('outputs', 'quality');

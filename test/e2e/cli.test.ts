@@ -56,3 +56,28 @@ describe('pipeline CLI', () => {
     }
   });
 });
+
+/** The bench and the quality run take minutes: a wrong argument must stop them before any pilot is generated. */
+describe('bench and quality CLIs', () => {
+  const tool = (name: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', `${name}.js`), ...args], { encoding: 'utf8' });
+    return { code: r.status, stderr: r.stderr.trim(), stdout: r.stdout };
+  };
+  it('print their help', () => {
+    expect(tool('bench', '--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/--scale LIST/) });
+    expect(tool('quality', '--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/--scenarios LIST/) });
+  });
+  it('stop on a scale or a scenario they cannot run, writing nothing', () => {
+    const root = tempDir();
+    for (const [name, args, pattern] of [
+      ['bench', ['--scale', '1,ten'], /--scale must be a number, got ten/],
+      ['bench', ['--scale', '0'], /--scale takes whole numbers of 1 or more, got 0/],
+      ['quality', ['--scenarios', 'default,rainy'], /unknown scenario rainy; scenarios: default, /],
+    ] as const) {
+      const r = tool(name, ...args, name === 'bench' ? '--data' : '--root', join(root, name));
+      expect(r.code, `${name} ${args.join(' ')}`).toBe(1);
+      expectOneClearLine(r.stderr, pattern);
+      expect(existsSync(join(root, name))).toBe(false);
+    }
+  });
+});
