@@ -27,7 +27,7 @@ import { featureMatrix } from '../features/matrix';
 import { hardLabels, posteriors } from '../features/mixture';
 import { chooseClusters } from './clusters';
 import { describe } from '../features/describe';
-import { round, shareBelow, sortedNumbers } from '../util/stats';
+import { round, shareAbove, shareBelow, sortedNumbers } from '../util/stats';
 import { firstMatch, ruleFeatures } from '../features/rules';
 import type { PersonaRule } from './rules';
 
@@ -59,13 +59,45 @@ export interface PersonaResult {
   personas: ColumnTable;
   profiles: ColumnTable;
   kCurve: ColumnTable;
+  /** Signatures left out because the pilot does not vary on enough of their traits, with those features. */
+  unused: { persona: string; constant: string[] }[];
 }
 
-function compareWords(share: number, high: boolean): string {
-  const tenths = Math.round((high ? share : 1 - share) * 10);
-  if (tenths >= 10) return high ? 'more than almost every line of the pilot' : 'less than almost every line of the pilot';
-  if (tenths <= 5) return high ? 'about the pilot\'s middle' : 'about the pilot\'s middle';
-  return `${high ? 'more' : 'less'} than ${tenths} in 10 lines of the pilot`;
+/**
+ * Where a line's value stands among the pilot's (`sorted`), in the words of a trait that marks the persona by a
+ * high value (`high`) or a low one. Only lines strictly beyond the value count, so a value many lines share
+ * (no data at all) is not "less than almost every line"; the tenths are rounded down, never up.
+ */
+export function compareWords(sorted: ArrayLike<number>, v: number, high: boolean): string {
+  if (!sorted.length || sorted[0] === sorted[sorted.length - 1]) return 'like every line of the pilot';
+  const below = shareBelow(sorted, v);
+  const above = shareAbove(sorted, v);
+  const words = (share: number, more: boolean) => {
+    if (share < 0.6) return undefined;
+    const than = share >= 0.95 ? 'almost every line' : `${Math.floor(share * 10)} in 10 lines`;
+    return `${more ? 'more' : 'less'} than ${than} of the pilot`;
+  };
+  // The persona's own direction first; a line against its persona's trait is told so rather than "the middle".
+  return (high ? words(below, true) ?? words(above, false) : words(above, false) ?? words(below, true)) ?? 'about the pilot\'s middle';
+}
+
+/**
+ * The signatures the pilot can show. A trait on a feature that does not vary over the pilot's lines (no data
+ * sessions anywhere, no roaming) tells no line from another, so a signature is used only while its traits
+ * on features that vary carry more than half its weight: without data usage, "heavy data, little voice"
+ * would otherwise name any low-voice cluster. The others are returned with the features that left them out.
+ */
+export function observableSignatures(signatures: Record<string, Signature>, varies: (feature: string) => boolean): { usable: Record<string, Signature>; unused: { persona: string; constant: string[] }[] } {
+  const usable: Record<string, Signature> = {};
+  const unused: { persona: string; constant: string[] }[] = [];
+  for (const [persona, sig] of Object.entries(signatures)) {
+    const traits = Object.entries(sig.traits);
+    const weight = traits.reduce((s, [, w]) => s + Math.abs(w), 0);
+    const shown = traits.filter(([f]) => varies(f)).reduce((s, [, w]) => s + Math.abs(w), 0);
+    if (shown > weight / 2) usable[persona] = sig;
+    else unused.push({ persona, constant: traits.filter(([f]) => !varies(f)).map(([f]) => f) });
+  }
+  return { usable, unused };
 }
 
 /** Scores each signature on a point of the z-scored feature space. */
@@ -86,7 +118,7 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
   const n = mart.numRows();
   const ids = mart.array('line_id') as string[];
   const accounts = mart.array('account_id') as string[];
-  const empty = { personas: aq.table({ line_id: [], account_id: [], persona: [], segment: [], cluster: [], confidence: [], reason: [] }), profiles: aq.from([]), kCurve: aq.from([]) };
+  const empty = { personas: aq.table({ line_id: [], account_id: [], persona: [], segment: [], cluster: [], confidence: [], reason: [] }), profiles: aq.from([]), kCurve: aq.from([]), unused: [] };
   if (!n) return empty;
   const { matrix } = featureMatrix(mart, cfg.features);
   const settings = { k_min: cfg.k_min, k_max: cfg.k_max, restarts: cfg.restarts, max_iterations: cfg.max_iterations, fit_sample: cfg.fit_sample };
@@ -95,16 +127,21 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
   const post = posteriors(model, matrix);
   const clusters = hardLabels(post);
 
-  // Name each cluster from its mean (in the pilot's standard deviations).
+  // Name each cluster from its mean (in the pilot's standard deviations), by the signatures this pilot can show.
+  const sorted = new Map(cfg.features.map((f) => [f, sortedNumbers(mart.array(f) as ArrayLike<number>)]));
+  const varies = (f: string) => {
+    const values = sorted.get(f);
+    return values !== undefined && values[0] !== values[values.length - 1];
+  };
+  const { usable, unused } = observableSignatures(cfg.signatures, varies);
   const names = model.means.map((mu) => {
-    const scores = signatureScores(mu, cfg.features, cfg.signatures).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const scores = signatureScores(mu, cfg.features, usable).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     return scores[0] && scores[0][1] >= cfg.min_signature ? scores[0] : ([cfg.default_persona, scores[0]?.[1] ?? 0] as [string, number]);
   });
 
   // Only the columns the pinned rules and the reasons read (as objects, every feature of 181k lines cost 0.5-1 s).
   const read = new Set([...ruleFeatures(Object.values(cfg.rules)), ...cfg.features]);
   const rows = mart.select(mart.columnNames().filter((c) => read.has(c))).objects() as Record<string, unknown>[];
-  const sorted = new Map(cfg.features.map((f) => [f, sortedNumbers(mart.array(f) as ArrayLike<number>)]));
   const traitsOf = (persona: string) => Object.entries(cfg.signatures[persona]?.traits ?? {}).filter(([f]) => sorted.has(f)).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   const personas: string[] = [];
   const confidence: number[] = [];
@@ -122,7 +159,7 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
     confidence.push(round(names.reduce((s, [name], c) => s + (name === persona ? post[i][c] : 0), 0), 4));
     const traits = traitsOf(persona).slice(0, 2).map(([f, w]) => {
       const v = Number(row[f]);
-      return `${describe(f, v)}, ${compareWords(shareBelow(sorted.get(f)!, v), w > 0)}`;
+      return `${describe(f, v)}, ${compareWords(sorted.get(f)!, v, w > 0)}`;
     });
     reasons.push(traits.length ? `${cfg.signatures[persona]?.description ?? persona}: ${traits.join('; ')}` : `no persona stands out in its cluster`);
   });
@@ -141,5 +178,6 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
     personas: aq.table({ line_id: ids, account_id: accounts, persona: personas, segment: personas, cluster: clusters, confidence, reason: reasons }),
     profiles: aq.from(profiles),
     kCurve: aq.from(curve),
+    unused,
   };
 }

@@ -4,6 +4,7 @@ import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { assignPersonas, type PersonaParams } from './personas';
 import { checkRules } from '../features/rules';
+import { plural } from '../util/text';
 
 export type { PersonaParams };
 
@@ -56,13 +57,15 @@ export const personasStep: StepDef<PersonaParams> = {
   },
   async run(inputs, p, ctx) {
     const mart = inputs.mart as ColumnTable;
-    const { personas, profiles, kCurve } = await assignPersonas(mart, p, ctx.seed, ctx.cache('personas'), { workers: ctx.workers(mart.numRows()) });
+    const { personas, profiles, kCurve, unused } = await assignPersonas(mart, p, ctx.seed, ctx.cache('personas'), { workers: ctx.workers(mart.numRows()) });
+    if (unused.length) ctx.log(`[personas] not named on this pilot, as what marks them is the same on every line: ${unused.map((u) => `${u.persona} (${u.constant.join(', ')})`).join('; ')}`);
     return { personas, cluster_profiles: profiles, persona_k_curve: kCurve };
   },
   describe: (o) => {
     const t = o.personas as ColumnTable;
     const mix = (t.groupby('persona').count().orderby(aq.desc('count')).objects() as { persona: string; count: number }[]);
-    const k = (o.persona_k_curve as ColumnTable).numRows() ? ` (${new Set(t.array('cluster') as number[]).size} clusters)` : '';
+    const clusters = new Set(t.array('cluster') as number[]).size;
+    const k = (o.persona_k_curve as ColumnTable).numRows() ? ` (${clusters} ${plural(clusters, 'cluster')})` : '';
     return (mix.map((r) => `${r.count} ${r.persona}`).join(', ') || 'no lines') + k;
   },
 };

@@ -4,7 +4,7 @@ import { kmeans } from 'ml-kmeans';
 import { clusterLines, kmeansPlusPlus } from '../../src/features/kmeans';
 import { featureMatrix } from '../../src/features/matrix';
 import { persona } from '../../src/personas/rules';
-import { signatureScores } from '../../src/personas/personas';
+import { assignPersonas, compareWords, observableSignatures, signatureScores } from '../../src/personas/personas';
 import { fitMixture, hardLabels, posteriors } from '../../src/features/mixture';
 import { silhouette } from '../../src/features/silhouette';
 import { adjustedRand } from '../../src/quality/metrics';
@@ -65,6 +65,52 @@ describe('features and personas', () => {
     const best = (point: number[]) => signatureScores(point, features, signatures).sort((a, b) => b[1] - a[1])[0][0];
     expect(best([2, 2, 0, 0, 0])).toBe('executive');
     expect(best([0, 0, -2, -2, -1])).toBe('light_user');
+  });
+  it('leaves out a signature whose traits mostly do not vary over the pilot', () => {
+    const { signatures } = resolveConfig({}).personas;
+    const noData = (f: string) => f !== 'data_mb_per_active_day';
+    const { usable, unused } = observableSignatures(signatures, noData);
+    // "heavy data, little voice" keeps only its voice trait: half its weight, so it is left out.
+    expect(unused).toEqual([{ persona: 'data_user', constant: ['data_mb_per_active_day'] }]);
+    // "barely uses the line" keeps voice and active days, 2 of its 2.5.
+    expect(Object.keys(usable)).toContain('light_user');
+  });
+  it('names no data user on a pilot without data usage, and says so of no line', async () => {
+    const { personas: cfg } = resolveConfig({});
+    const rng = createRng(5);
+    const n = 240;
+    // Three groups: quiet lines (the low voice that alone used to make a "data user"), office callers, travellers.
+    const group = (i: number) => i % 3;
+    const columns: Record<string, number[]> = Object.fromEntries(cfg.features.map((f) => [f, Array.from({ length: n }, () => Math.abs(normal(rng, 1, 0.3)))]));
+    columns.data_mb_per_active_day = Array(n).fill(0);
+    columns.voice_out_per_active_day = columns.voice_out_per_active_day.map((v, i) => (group(i) === 0 ? v * 0.05 : v * 10));
+    columns.own_internal_share = columns.own_internal_share.map((v, i) => (group(i) === 1 ? 0.9 : 0.1 * v));
+    columns.roaming_day_share = columns.roaming_day_share.map((v, i) => (group(i) === 2 ? 0.5 * v : 0));
+    const mart = aq.table({ line_id: Array.from({ length: n }, (_, i) => `L${i}`), account_id: Array(n).fill('A1'), ...columns });
+    const { personas, unused } = await assignPersonas(mart, { ...cfg, k_min: 3, k_max: 4 }, 7);
+    expect(unused.map((u) => u.persona)).toEqual(['data_user']);
+    expect(personas.array('persona')).not.toContain('data_user');
+    // A trait every line shares is not a ranking.
+    const reasons = (personas.array('reason') as string[]).filter((r) => r.includes('MB of data'));
+    for (const r of reasons) expect(r).toMatch(/uses 0 MB of data a day, like every line of the pilot/);
+  });
+});
+
+describe('where a line stands among the pilot\'s', () => {
+  const tenLines = Float64Array.from({ length: 10 }, (_, i) => i);
+  it('counts only the lines strictly beyond it, rounding down', () => {
+    expect(compareWords(tenLines, 9, true)).toBe('more than 9 in 10 lines of the pilot');
+    expect(compareWords(Float64Array.from({ length: 20 }, (_, i) => i), 19, true)).toBe('more than almost every line of the pilot');
+    expect(compareWords(tenLines, 3, false)).toBe('less than 6 in 10 lines of the pilot');
+    expect(compareWords(tenLines, 5, true)).toBe('about the pilot\'s middle');
+  });
+  it('does not call a value many lines share "less than almost every line"', () => {
+    // Four in five lines have none: a line with none is below only one line in five.
+    expect(compareWords(Float64Array.from([0, 0, 0, 0, 5]), 0, false)).toBe('about the pilot\'s middle');
+    expect(compareWords(Float64Array.from([0, 0, 0, 0]), 0, false)).toBe('like every line of the pilot');
+  });
+  it('tells a line that goes against its persona\'s trait so', () => {
+    expect(compareWords(tenLines, 0, true)).toBe('less than 9 in 10 lines of the pilot');
   });
 });
 
