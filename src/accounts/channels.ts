@@ -24,5 +24,5 @@ export function chooseChannel(row: Record<string, unknown>, rules: Record<string
   const hit = firstMatch(row, rules);
   const read = (when: Rule['when']) => Object.entries(when).map(([f, [op, v]]) => `${f.replace(/_/g, ' ')} ${shown(f, Number(row[f]))} (${op} ${v.toLocaleString('en')})`).join(', ');
   if (hit) return { channel: hit[1].channel, reason: `${hit[1].description}: ${read(hit[1].when)}` };
-  return { channel: fallback, reason: `no rule for a digital or dedicated channel holds: ${fallback} (size ${shown('size', Number(row.size))}, spend ${shown('spend_per_month', Number(row.spend_per_month))}/month, needs entropy ${shown('persona_entropy', Number(row.persona_entropy))})` };
+  return { channel: fallback, reason: `no rule for a digital or dedicated channel holds: ${fallback} (size ${shown('size', Number(row.size))}, spend ${shown('spend_per_month', Number(row.spend_per_month))}/month, persona entropy ${shown('persona_entropy', Number(row.persona_entropy))})` };
 }

@@ -16,6 +16,7 @@ import { ensureBuiltInPilot } from '../generate/pilot';
 import { PARAMS_ENV } from '../notebook/params';
 import { SoOError } from '../util/errors';
 import { ensureKernel, JUPYTER_PATH, notebookErrors, ROOT } from '../notebook/run';
+import { plural } from '../util/text';
 
 runMain(async () => {
   const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, setup: { type: 'boolean' }, help: { type: 'boolean' } } });
@@ -62,5 +63,5 @@ runMain(async () => {
     if (errors.length) throw new SoOError('notebooks', `${nb} failed: ${errors.join(' | ')}`);
     process.stderr.write(`[notebooks] ${nb} (${((Date.now() - t) / 1000).toFixed(1)}s)\n`);
   }
-  process.stderr.write(`[notebooks] ${notebooks.length} notebooks executed into ${target} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  process.stderr.write(`[notebooks] ${notebooks.length} ${plural(notebooks.length, 'notebook')} executed into ${target} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 });

@@ -25,6 +25,7 @@ import { datasetPath } from '../catalog';
 import { csvField } from '../generate/sink';
 import { RESPONSE_COLUMNS, TRUTH_COLUMNS, simulateOutcome, type OutcomeOptions, type UpliftRule } from '../generate/outcome';
 import { runMain, toInt, toNumber } from './main';
+import { plural } from '../util/text';
 
 const USAGE = `Usage: npm run simulate -- --data DIR --pilot OUT/pilot --out DIR2 [--uplift 0.03] [--uplift-by persona:executive=0.05,...] [--spillover 0.02] [--seed N]
 
@@ -290,7 +291,7 @@ runMain(async () => {
   for (const note of notes) process.stderr.write(`[simulate] ${note}\n`);
   if (added.lines.length || added.accounts.length) process.stderr.write(`[simulate] added to lines: ${added.lines.join(', ') || 'none'}; to accounts: ${added.accounts.join(', ') || 'none'} (from ${run})\n`);
   process.stderr.write(
-    `[done] ${campaigns.rows.length} campaigns: ${count('contacted')} contacted, ${count('adopted')} adopted, ${count('meeting')} meetings` +
+    `[done] ${campaigns.rows.length} ${plural(campaigns.rows.length, 'campaign')}: ${count('contacted')} contacted, ${count('adopted')} adopted, ${count('meeting')} meetings` +
       `${earlier ? `, appended to ${earlier.rows.length} earlier responses` : ''}; data in ${out}, truth in ${join(truthDir, 'pilot_outcome_truth.csv')}\n` +
       `       measure it: npm run measure -- --data ${out} --out OUT\n`,
   );

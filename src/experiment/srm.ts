@@ -12,6 +12,7 @@
  */
 import { SoOError } from '../util/errors';
 import { chiSquareSf } from './chi-square';
+import { plural } from '../util/text';
 
 export interface SrmOptions {
   /** p below this flags a mismatch. */
@@ -34,7 +35,7 @@ export function sampleRatioMismatch(input: { observed: number[]; expectedShares:
   const { threshold, estimatedParameters } = { ...SRM_DEFAULTS, ...options };
   const { observed, expectedShares } = input;
   if (observed.length !== expectedShares.length || observed.length < 2) {
-    throw new SoOError('srm', `needs at least two cells with one expected share each, got ${observed.length} counts and ${expectedShares.length} shares`);
+    throw new SoOError('srm', `needs at least two cells with one expected share each, got ${observed.length} ${plural(observed.length, 'count')} and ${expectedShares.length} ${plural(expectedShares.length, 'share')}`);
   }
   if (!observed.every((o) => Number.isInteger(o) && o >= 0)) throw new SoOError('srm', `observed counts must be whole numbers >= 0, got ${observed.join(', ')}`);
   if (!expectedShares.every((s) => s >= 0)) throw new SoOError('srm', `expected shares must be >= 0, got ${expectedShares.join(', ')}`);

@@ -125,7 +125,7 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: 'holdings', required: false,
-    whenAbsent: 'no line holds any product: each product is scored by its affinity rule, and every employee counts as having no personal line with us',
+    whenAbsent: 'no line holds any product: each product is scored by its behaviour rule, and every employee counts as having no personal line with us',
     foreignKeys: [
       { column: 'line_id', file: 'lines', ref: 'line_id' },
       { column: 'product_id', file: 'products', ref: 'product_id' },

@@ -106,7 +106,7 @@ export const loadStep: StepDef<LoadParams> = {
         const c = await loadFile(db, input, quarantineDir, (x, doing) => bar.percent(x, doing), loadOptions(p, ctx.out));
         bar.clear();
         counts.push(c);
-        ctx.log(`[load] ${name}: ${c.read.toLocaleString('en')} rows read, ${c.quarantined.toLocaleString('en')} quarantined (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+        ctx.log(`[load] ${name}: ${c.read.toLocaleString('en')} ${plural(c.read, 'row')} read, ${c.quarantined.toLocaleString('en')} quarantined (${((Date.now() - started) / 1000).toFixed(1)}s)`);
         const warning = quarantineWarning(c, p.quarantine_warning_share);
         if (warning) {
           c.warning = warning.message.replace(/^segment-of-one\/load: /, '');

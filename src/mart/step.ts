@@ -40,7 +40,7 @@ export const martStep: StepDef<MartParams> = {
     if (!p.accounts.length) return;
     const known = await facts.accountIds();
     const unknown = p.accounts.filter((a) => !known.has(a));
-    if (unknown.length) throw new SoOError('config', `mart.accounts names ${plural(unknown.length, 'account')} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} accounts)`);
+    if (unknown.length) throw new SoOError('config', `mart.accounts names ${plural(unknown.length, 'account')} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} ${plural(known.size, 'account')})`);
   },
   async run(inputs, p, ctx) {
     const db = await ctx.db();

@@ -5,6 +5,7 @@ import type { ReportSection, ReportView } from '../report/view';
 import { figure, htmlTable } from '../report/view';
 import { escapeHtml as esc } from '../report/privacy';
 import { bandChart, upliftChart } from '../charts/charts';
+import { plural } from '../util/text';
 
 type Row = Record<string, unknown>;
 const pp = (v: unknown) => (v === null || v === undefined || !Number.isFinite(Number(v)) ? '—' : `${(Number(v) * 100).toFixed(2)} pts`);
@@ -39,7 +40,7 @@ ${htmlTable(['Campaign', 'Value per unit, treated', 'Control', 'Incremental valu
       esc(r.campaign_id), num(r.treatment_mean), num(r.control_mean), `${fmt.money(Number(r.incremental_value))} (${fmt.money(Number(r.incremental_value_low))} to ${fmt.money(Number(r.incremental_value_high))})`,
       fmt.money(Number(r.cost)), `${num(r.roi)} (${num(r.roi_low)} to ${num(r.roi_high)})`,
     ]), [false, true, true, true, true, true])}` : ''}
-${breakdown.length ? `<p class="note">Breakdowns: ${breakdown.length} slices tested per campaign family (${tested} tests in a family); ${significant} have a Benjamini-Hochberg q below 0.05. With many slices some look significant by chance: read the q value, not the p value.</p>` : ''}
+${breakdown.length ? `<p class="note">Breakdowns: ${breakdown.length} ${plural(breakdown.length, 'slice')} tested per campaign family (${tested} tests in a family); ${significant} ${significant === 1 ? 'has' : 'have'} a Benjamini-Hochberg q below 0.05. With many slices some look significant by chance: read the q value, not the p value.</p>` : ''}
 ${ratio.filter((r) => r.mismatch === true).map((r) => `<p class="warning">Campaign ${esc(r.campaign_id)}: group sizes differ from the design (sample-ratio p ${num(r.p_value, 6)}).</p>`).join('\n')}
 ${bands && bands.numRows() ? figure(bandChart(bands as ColumnTable, { title: 'Uplift by propensity band' }), 'Where the model ranked a line high, did the campaign move it more? A falling line means the ranking found the people it moved.') : ''}
 ${spill.length ? htmlTable(['Campaign', 'Randomised by', 'Colleagues of treated', 'of control', 'Adoption, treated side', 'control side', 'Spill-over (95% interval)'], spill.map((r) => [

@@ -59,6 +59,7 @@ export const measureStep: StepDef<MeasureParams> = {
   optionalInputs: ['personas', 'value', 'account_segments', 'propensities', 'network'],
   requires: ['campaigns', 'assignments', 'responses'],
   applies: async (facts) => (await facts.hasInput('campaigns')) && (await facts.hasInput('assignments')),
+  idleBecause: 'no campaigns or assignments file, so no campaign has run yet; the pilot step designs the first ones, and npm run measure measures them once they have run',
   outputs: ['campaign_results', 'sample_ratio', 'uplift_by_band', 'spillover'],
   defaults: {
     breakdowns: ['persona', 'value_tier', 'account_id', 'segment', 'channel'],

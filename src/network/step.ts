@@ -40,7 +40,7 @@ export const networkStep: StepDef<NetworkParams> = {
   },
   describe: (o) => {
     const network = o.network as ColumnTable;
-    const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count} ${r.role}`).join(', ');
+    const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count.toLocaleString('en')} ${r.role}`).join(', ');
     return `${network.numRows().toLocaleString('en')} ${plural(network.numRows(), 'line')}: ${roles || 'none'}`;
   },
 };

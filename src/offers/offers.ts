@@ -14,6 +14,7 @@ import { ACCOUNT, NEIGHBOUR, baseDesign, holdersAmong, holdersOf, holdsOf, learn
 import { fitProduct, productTask, type PropensityShared } from './fit';
 import { mapTasks } from '../util/workers';
 import { tariffChange, type MarginRates, type Tariff, type TariffChange, type TariffLine } from './tariffs';
+import { plural } from '../util/text';
 
 export type { Tariff };
 
@@ -310,7 +311,7 @@ function accountProposals(mart: ColumnTable, catalog: Product[], offers: Record<
         account_id: account, kind: 'tariff', item_id: planId, name: tariff.name, audience: 'business', channel: channelOf('business'),
         lines: idx.length, share_of_lines: round(idx.length / total, 4), expected_margin_per_month: null,
         customer_pays_change_per_month: round(customer, 2), operator_margin_change_per_month: round(operator, 2),
-        detail: `${idx.length} lines move from ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}; the customer pays ${round(Math.abs(customer), 2)} ${customer <= 0 ? 'less' : 'more'} a month${dropped ? ` (${dropped} add-ons included)` : ''}`,
+        detail: `${idx.length} ${plural(idx.length, 'line')} ${idx.length === 1 ? 'moves' : 'move'} from ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}; the customer pays ${round(Math.abs(customer), 2)} ${customer <= 0 ? 'less' : 'more'} a month${dropped ? ` (${dropped} ${plural(dropped, 'add-on')} included)` : ''}`,
       });
     }
   }

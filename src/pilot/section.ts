@@ -2,6 +2,7 @@
 import type { ReportSection } from '../report/view';
 import { htmlTable } from '../report/view';
 import { escapeHtml as esc } from '../report/privacy';
+import { plural } from '../util/text';
 
 type Row = Record<string, unknown>;
 const pts = (v: unknown) => (v === null || v === undefined ? 'not detectable' : `${(Number(v) * 100).toFixed(1)} pts`);
@@ -15,7 +16,7 @@ export const section: ReportSection = {
     const imbalanced = balance.filter((b) => b.imbalanced === true);
     const first = campaigns.values().next().value;
     return `<h3>The pilot</h3>
-<p>${design.length} campaigns${first ? `, from ${esc(first.start_date)} to ${esc(first.end_date)}` : ''}; each holds out a control group drawn at random within strata, so what changes is measured against what would have happened anyway.</p>
+<p>${design.length} ${plural(design.length, 'campaign')}${first ? `, from ${esc(first.start_date)} to ${esc(first.end_date)}` : ''}; each holds out a control group drawn at random within strata, so what changes is measured against what would have happened anyway.</p>
 ${htmlTable(['Campaign', 'Randomised by', 'Treated', 'Control', 'Expected base rate', 'Smallest detectable uplift'], design.map((d) => [
       esc(d.name), esc(d.randomised_by), Number(d.treatment_units), Number(d.control_units), view.fmt.pct(Number(d.base_rate)), pts(d.mde),
     ]), [false, false, true, true, true, true])}

@@ -93,12 +93,14 @@ export interface Manifest {
 const ALIASES: Record<string, string> = { segments: 'personas' };
 
 function versions(): Record<string, string> {
+  // Looked up in the folders Node would search, not through require.resolve('<name>/package.json'): a package
+  // whose `exports` leaves its package.json out (graphology, ml-kmeans) refuses that path.
   const pkg = (name: string) => {
-    try {
-      return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version as string;
-    } catch {
-      return 'unknown';
+    for (const dir of require.resolve.paths(name) ?? []) {
+      const file = join(dir, name, 'package.json');
+      if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version as string;
     }
+    return 'unknown';
   };
   const own = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
   return {
@@ -457,7 +459,7 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
   };
   save();
   // Said once run.json is written: a run the output folder stops says only that.
-  for (const step of leftOut) log(`[${step.name}] left out: nothing to do on this pilot (${step.summary})`);
+  for (const step of leftOut) log(`[${step.name}] left out: ${step.idleBecause ?? `nothing to do on this pilot (${step.summary})`}`);
 
   const memory = new Map<DatasetName, Data>();
   const key = pseudonymKey(config.pseudonym_key);
@@ -476,7 +478,8 @@ async function execute({ plan, leftOut, data, loads, before, plans, imported }: 
       const mart = memory.get('mart') as ColumnTable;
       manifest.observed_days = mart.numRows() ? Number(mart.get('observed_days', 0)) : 0;
       save();
-      log(`[mart] imported from ${options.mart}: ${mart.numRows().toLocaleString('en')} lines, ${(memory.get('edges') as ColumnTable).numRows().toLocaleString('en')} call edges`);
+      const edges = (memory.get('edges') as ColumnTable).numRows();
+      log(`[mart] imported from ${options.mart}: ${mart.numRows().toLocaleString('en')} ${plural(mart.numRows(), 'line')}, ${edges.toLocaleString('en')} call ${plural(edges, 'edge')}`);
     }
     for (const [i, step] of plan.entries()) {
       const later = plan.slice(i + 1);

@@ -64,6 +64,8 @@ export interface StepDef<P = any> {
    * not apply is left out of the run, and its outputs with it; it is run only when named in `steps`.
    */
   applies?(facts: { hasInput(file: FileName): Promise<boolean> }): Promise<boolean>;
+  /** What the log says when `applies` is false: why there is nothing to do and what would change that. */
+  idleBecause?: string;
   outputs: readonly DatasetName[];
   /** Data sets it writes only when its config asks (the pilot's pseudonym lookup); else any old copy is removed. */
   optionalOutputs?: readonly DatasetName[];

@@ -52,7 +52,7 @@ export function contactPolicy(responses: readonly Response[], asOf: string, o: P
   const recentDeclines = prospect.filter((r) => r.response === 'declined' && daysBetween(r.date, asOf) < o.pause_days);
   if (recentDeclines.length >= o.pause_after_declines) {
     const until = new Date(Date.parse(recentDeclines.at(-1)!.date.slice(0, 10) + 'T00:00:00Z') + o.pause_days * 86_400_000).toISOString().slice(0, 10);
-    return { policy: 'paused after declines', touches, detail: `${recentDeclines.length} declines in ${o.pause_days} days: paused until ${until}` };
+    return { policy: 'paused after declines', touches, detail: `${recentDeclines.length} ${plural(recentDeclines.length, 'decline')} in ${o.pause_days} ${plural(o.pause_days, 'day')}: paused until ${until}` };
   }
   if (touches >= o.max_touches) return { policy: 'touch limit', touches, detail: `${touches} touches in the last ${o.touch_period_days} days (at most ${o.max_touches})` };
   return { policy: 'ok', touches, detail: '' };

@@ -4,6 +4,7 @@ import { figure, htmlTable, kpi } from '../report/view';
 import { escapeHtml as esc } from '../report/privacy';
 import { stageChart } from '../charts/charts';
 import { STAGES } from './stages';
+import { plural } from '../util/text';
 
 const words = (s: unknown) => esc(String(s ?? '').replace(/_/g, ' '));
 const actionOf = (view: ReportView, id: string) => view.grouped('account_actions').get(id)?.[0];
@@ -23,7 +24,7 @@ export const section: ReportSection = {
     const share = (f: (r: Record<string, unknown>) => boolean) => fmt.pct(rows.filter(f).length / n);
     return `<h3>Where each relationship stands</h3>
 ${figure(view.chart('stages', stageChart, actions, STAGES, { title: 'Accounts by relationship stage and service channel' }), 'From no known contact to sales; a stage is advanced one step at a time.')}
-<p>The action most accounts need next: <b>${esc(topAction)}</b> (${topN} of ${rows.length} accounts).</p>
+<p>The action most accounts need next: <b>${esc(topAction)}</b> (${topN} of ${rows.length} ${plural(rows.length, 'account')}).</p>
 <h3>How far the marketing database reaches</h3>
 <div class="kpis">${kpi(share((r) => Number(r.contacts) > 0), 'of accounts with any contact')}${kpi(share((r) => Number(r.key_players) > 0), 'with a key player known')}${kpi(share((r) => r.responded_recently === true), 'answered recently')}</div>
 <p class="note">A marketing database usually reaches only part of its universe: these shares say how much of this portfolio it can address today.</p>`;

@@ -36,7 +36,7 @@ function accountBlock(view: ReportView, sections: readonly ReportSection[], id: 
   const a = view.info.get(id) ?? {};
   return `<section class="account" id="${esc(id)}">
 <h2>${heading}</h2>
-<p class="lead">${esc(a.industry ?? '')}${a.region ? ' · ' + esc(a.region) : ''} · ${view.byAccount.get(id)!.length} lines</p>
+<p class="lead">${esc(a.industry ?? '')}${a.region ? ' · ' + esc(a.region) : ''} · ${view.byAccount.get(id)!.length} ${plural(view.byAccount.get(id)!.length, 'line')}</p>
 ${sections.map((s) => s.account?.(view, id) ?? '').filter(Boolean).join('\n')}
 </section>`;
 }

@@ -38,7 +38,7 @@ export const reportStep: StepDef<ReportParams> = {
     if (!named.length) return;
     const known = await facts.accountIds();
     const unknown = named.filter((a) => !known.has(a));
-    if (unknown.length) throw new SoOError('config', `report.accounts or report.customers names ${plural(unknown.length, 'account')} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} accounts)`);
+    if (unknown.length) throw new SoOError('config', `report.accounts or report.customers names ${plural(unknown.length, 'account')} ${unknown.join(', ')}, not in the pilot's accounts (${known.size} ${plural(known.size, 'account')})`);
   },
   async run(inputs, p, ctx) {
     if (ctx.pseudonymKey === (await import('../config.js')).DEFAULT_PSEUDONYM_KEY) {

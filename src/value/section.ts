@@ -4,6 +4,7 @@ import type { ReportSection, ReportView } from '../report/view';
 import { figure, htmlTable, kpi, words } from '../report/view';
 import { escapeHtml as esc, pseudonym } from '../report/privacy';
 import { valueConcentrationChart } from '../charts/charts';
+import { plural } from '../util/text';
 
 const spendOf = (view: ReportView, id: string) => view.byAccount.get(id)!.reduce((s, r) => s + Number(r.current_value), 0);
 
@@ -37,7 +38,7 @@ export const section: ReportSection = {
     const top = [...ls].sort((x, y) => Number(y.total_value) - Number(x.total_value) || ((x.line_id as string) < (y.line_id as string) ? -1 : 1)).slice(0, 8);
     const { fmt } = view;
     return `<h3>Who carries the spend</h3>
-<p><b>${t.lines} of ${ls.length} lines (${fmt.pct(t.lines / ls.length)})</b> carry ${fmt.pct(t.share)} of the account's spend (tier A).</p>
+<p><b>${t.lines} of ${ls.length} ${plural(ls.length, 'line')} (${fmt.pct(t.lines / ls.length)})</b> carry ${fmt.pct(t.share)} of the account's spend (tier A).</p>
 ${htmlTable(['Employee', 'Persona', 'Role', 'Tier', 'Current / month', 'Potential / month', 'Influence / month'], top.map((r) => [
       esc(pseudonym(r.line_id as string, view.key)), words(r.persona ?? ''), esc(r.role ?? ''), esc(r.value_tier),
       fmt.money(Number(r.current_value)), fmt.money(Number(r.potential_value)), fmt.money(Number(r.influence_value)),

@@ -51,6 +51,8 @@ describe('pipeline CLI', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(manifest.completed).toBe(true);
     expect(manifest.inputs.find((f: { file: string }) => f.file === 'events')).toMatchObject({ read: 6, accepted: 6, quarantined: 0 });
+    // Every library's version is found, including those whose package.json their exports leave out.
+    expect(Object.entries(manifest.versions).filter(([, v]) => v === 'unknown')).toEqual([]);
     for (const f of ['mart/employee_mart.csv', 'network/line_network.csv', 'value/line_value.csv', 'segments/line_segments.csv', 'offers/next_best_offers.csv', 'offers/account_proposals.csv']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
