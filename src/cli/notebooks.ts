@@ -25,8 +25,12 @@ runMain(async () => {
       'Usage: npm run notebooks -- [--data DIR] [--out DIR] [--config FILE] [--setup]',
       'Executes notebooks/*.ipynb headless. Their steps write into OUT (default outputs/notebooks, so the',
       'outputs of npm run pipeline stay as they are); the executed notebooks go to OUT/executed.',
+      '  --data DIR      the pilot data folder (default the built-in pilot, generated if absent)',
+      '  --out DIR       where the notebooks\' steps write (default outputs/notebooks)',
       '  --config FILE   config overrides for every notebook (docs/config.md)',
-      '  --setup   only install Jupyter (Debian, as root) and register the tslab kernel, then say how to open the notebooks',
+      '  --setup         only install Jupyter (Debian, as root) and register the tslab kernel, then say how to',
+      '                  open the notebooks',
+      '  --help          this text',
       '',
     ].join('\n'));
     return;

@@ -33,7 +33,7 @@ Simulates how the pilot designed in OUT/pilot turns out: treated units are conta
 rate plus a planted uplift, control units at the base rate, untreated colleagues of treated accounts or
 communities at the base rate plus a planted spill-over. Writes DIR's files with the pilot's campaigns and
 assignments and the responses appended to DIR2, and the planted truth to DIR2_truth/pilot_outcome_truth.csv;
-then: npm run measure -- --data DIR2 --out DIR.
+then measure it into an output folder of its own: npm run measure -- --data DIR2 --out DIR3.
   --data DIR          the pilot data folder the pilot was designed on
   --pilot DIR         the pilot step's folder (campaigns.csv, assignments.csv, design.csv)
   --out DIR2          folder to write (new or empty)

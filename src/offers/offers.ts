@@ -304,14 +304,15 @@ function accountProposals(mart: ColumnTable, catalog: Product[], offers: Record<
       if (!idx.length) continue;
       const mix = new Map<string, number>();
       for (const i of idx) mix.set(plans[i], (mix.get(plans[i]) ?? 0) + 1);
-      const customer = idx.reduce((s, i) => s + changes[i]!.customer_pays_change_per_month, 0);
+      // Rounded once, so the detail's words and the column say the same cent (-6465.125 gave -6465.12 and "6465.13 less").
+      const customer = round(idx.reduce((s, i) => s + changes[i]!.customer_pays_change_per_month, 0), 2);
       const operator = idx.reduce((s, i) => s + changes[i]!.operator_margin_change_per_month, 0);
       const dropped = idx.reduce((s, i) => s + changes[i]!.dropped.length, 0);
       rows.push({
         account_id: account, kind: 'tariff', item_id: planId, name: tariff.name, audience: 'business', channel: channelOf('business'),
         lines: idx.length, share_of_lines: round(idx.length / total, 4), expected_margin_per_month: null,
-        customer_pays_change_per_month: round(customer, 2), operator_margin_change_per_month: round(operator, 2),
-        detail: `${idx.length} ${plural(idx.length, 'line')} ${idx.length === 1 ? 'moves' : 'move'} from ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}; the customer pays ${round(Math.abs(customer), 2)} ${customer <= 0 ? 'less' : 'more'} a month${dropped ? ` (${dropped} ${plural(dropped, 'add-on')} included)` : ''}`,
+        customer_pays_change_per_month: customer, operator_margin_change_per_month: round(operator, 2),
+        detail: `${idx.length} ${plural(idx.length, 'line')} ${idx.length === 1 ? 'moves' : 'move'} from ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}; the customer pays ${Math.abs(customer)} ${customer <= 0 ? 'less' : 'more'} a month${dropped ? ` (${dropped} ${plural(dropped, 'add-on')} included)` : ''}`,
       });
     }
   }

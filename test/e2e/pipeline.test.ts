@@ -82,6 +82,17 @@ describe('pipeline on a generated pilot', () => {
     expect(offered.size).toBe(lines.length);
   });
 
+  it('says in each tariff proposal\'s words the amount its column holds, to the cent', () => {
+    const tariffs = (readPlainCsv(datasetPath(out, 'proposals')).objects() as Record<string, string>[]).filter((r) => r.kind === 'tariff');
+    expect(tariffs.length).toBeGreaterThan(10);
+    for (const r of tariffs) {
+      const [, amount, direction] = /the customer pays ([\d.]+) (less|more) a month/.exec(r.detail)!;
+      const change = Number(r.customer_pays_change_per_month);
+      expect(Number(amount), r.detail).toBe(Math.abs(change));
+      expect(direction).toBe(change <= 0 ? 'less' : 'more');
+      expect(r.detail).toMatch(Number(r.lines) === 1 ? /^1 line moves from/ : /^\d+ lines move from/);
+    }
+  });
   it('recovers the planted personas (adjusted Rand index)', () => {
     const q = runQuality(out, data);
     expect(q.persona_ari).toBeGreaterThan(0.9);
