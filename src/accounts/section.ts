@@ -16,7 +16,7 @@ export const section: ReportSection = {
     const segments = view.table('account_segments');
     if (!segments) return '';
     const rows = [...view.grouped('account_segments').values()].flat();
-    const loss = rows.filter((r) => Number(r.net_margin_per_month) < 0).sort((a, b) => Number(a.net_margin_per_month) - Number(b.net_margin_per_month));
+    const loss = rows.filter((r) => r.net_margin_per_month != null && Number(r.net_margin_per_month) < 0).sort((a, b) => Number(a.net_margin_per_month) - Number(b.net_margin_per_month));
     const profiles = view.table('segment_profiles');
     return `<h3>How to serve each account</h3>
 ${figure(view.chart('channels', channelChart, segments, { title: 'Accounts by service channel and needs segment' }), 'Digital self-service, a partner or reseller, or a dedicated account team; colours are the needs segments.')}
@@ -27,8 +27,12 @@ ${profiles ? htmlTable(['Segment', 'Accounts'], (profiles.objects() as Record<st
     const s = served(view, id);
     if (!s) return '';
     const { fmt } = view;
+    // No margin when the pilot carries no prices: said so, not shown as 0.
+    const priced = s.net_margin_per_month != null;
+    const net = priced ? fmt.money(Number(s.net_margin_per_month)) : 'unknown';
+    const margin = priced ? `Margin on current spend ${fmt.money(Number(s.margin_per_month))} / month, proposals` : 'No spend is known (the pilot carries no fees, charges or top-ups), so no margin; proposals';
     return `<h3>How to serve it</h3>
-<div class="kpis">${kpi(esc(s.segment), 'needs segment')}${kpi(esc(s.channel), 'service channel')}${kpi(fmt.money(Number(s.net_margin_per_month)), 'margin / month net of the cost to serve')}</div>
-<p>${esc(s.channel_reason)}. Margin on current spend ${fmt.money(Number(s.margin_per_month))} / month, proposals ${fmt.money(Number(s.proposal_margin_per_month))}, cost to serve ${fmt.money(Number(s.cost_to_serve_per_month))}.</p>`;
+<div class="kpis">${kpi(esc(s.segment), 'needs segment')}${kpi(esc(s.channel), 'service channel')}${kpi(net, 'margin / month net of the cost to serve')}</div>
+<p>${esc(s.channel_reason)}. ${margin} ${fmt.money(Number(s.proposal_margin_per_month))}, cost to serve ${fmt.money(Number(s.cost_to_serve_per_month))}.</p>`;
   },
 };

@@ -9,7 +9,7 @@ import { checkRules } from '../features/rules';
 import { round } from '../util/stats';
 import { ACCOUNT_FEATURES, buildAccountMart, shareColumn } from './mart';
 import { segmentAccounts } from './segments';
-import { chooseChannel, type Channel, type ChannelRule } from './channels';
+import { chooseChannel, spendRules, type Channel, type ChannelRule } from './channels';
 import { CHANNELS } from '../catalog';
 import { BEHAVIOURAL_PERSONAS } from '../personas/vocabulary';
 import { plural } from '../util/text';
@@ -81,15 +81,20 @@ export const accountsStep: StepDef<AccountParams> = {
     }, ctx.cache('accounts'));
     const rows = accountMart.objects() as Record<string, number | string>[];
     const segmentOf = new Map((segments.objects() as { account_id: string; segment_id: number; segment: string }[]).map((s) => [s.account_id, s]));
+    // A pilot without a fee, charge or top-up on any line (a communication graph, a usage extract) has no spend
+    // to read: its 0 is unknown, so no rule on spend applies and no margin is given rather than one of 0.
+    const spendKnown = rows.some((r) => Number(r.spend_per_month) > 0);
+    const setAside = spendRules(p.channel_rules);
+    if (!spendKnown && rows.length) ctx.log(`[accounts] no line carries a fee, charge or top-up: spend is unknown, so ${setAside.length ? `the channel ${plural(setAside.length, 'rule')} on spend (${setAside.join(', ')}) ${setAside.length === 1 ? 'is' : 'are'} set aside and ` : ''}no margin is given`);
     const served = rows.map((r) => {
-      const { channel, reason } = chooseChannel(r, p.channel_rules, p.default_channel);
+      const { channel, reason } = chooseChannel(r, p.channel_rules, p.default_channel, spendKnown);
       const margin = Number(r.spend_per_month) * p.margin_rate;
       const cost = p.cost_to_serve_per_month[channel];
       const s = segmentOf.get(r.account_id as string)!;
       return {
         account_id: r.account_id, segment_id: s.segment_id, segment: s.segment, channel, channel_reason: reason,
-        spend_per_month: r.spend_per_month, margin_per_month: round(margin, 2), proposal_margin_per_month: r.proposal_margin_per_month,
-        cost_to_serve_per_month: cost, net_margin_per_month: round(margin + Number(r.proposal_margin_per_month) - cost, 2),
+        spend_per_month: spendKnown ? r.spend_per_month : null, margin_per_month: spendKnown ? round(margin, 2) : null, proposal_margin_per_month: r.proposal_margin_per_month,
+        cost_to_serve_per_month: cost, net_margin_per_month: spendKnown ? round(margin + Number(r.proposal_margin_per_month) - cost, 2) : null,
       };
     });
     return {

@@ -55,6 +55,15 @@ describe.each(['email_eu_core', 'copenhagen_cns', 'vast2008_mc3'])('real graph %
     const edges = (readOutput(out, 'edges') as ColumnTable);
     const outRecords = (edges.array('calls') as number[]).reduce((a, b) => a + b, 0) + (edges.array('sms') as number[]).reduce((a, b) => a + b, 0);
     expect(outRecords * 2).toBeLessThanOrEqual(events.accepted);
+    // None of these graphs has data sessions or prices: no line is a "heavy data" user on low voice alone, and no
+    // account is sent to self-service on a "small bill" of 0 or shown a margin it cannot have.
+    expect((lines.array('data_mb_per_active_day') as number[]).every((v) => v === 0)).toBe(true);
+    expect(readOutput(out, 'personas').array('persona')).not.toContain('data_user');
+    const served = readOutput(out, 'account_segments').objects() as Record<string, unknown>[];
+    for (const a of served) {
+      expect(a.net_margin_per_month, String(a.account_id)).toBeNull();
+      expect(a.channel_reason).not.toMatch(/small bill|high spend/);
+    }
   });
 });
 

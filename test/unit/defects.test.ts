@@ -8,6 +8,7 @@ import { analyseNetworks } from '../../src/network/network';
 import { proposedTariffs } from '../../src/offers/offers';
 import { eligible } from '../../src/offers/eligibility';
 import { defaults } from '../../src/config';
+import { chooseChannel, spendRules } from '../../src/accounts/channels';
 
 const config = defaults();
 
@@ -108,3 +109,19 @@ describe('offers', () => {
     expect(changes.map((c) => c?.plan_id)).toEqual(['BIZ_GLOBAL', 'BIZ_BASIC']);
   });
 });
+
+describe('service channel', () => {
+  const { channel_rules: rules, default_channel: fallback } = defaults().accounts;
+  // The Copenhagen study as one account: 608 lines, alike needs, and spend 0 because it carries no prices.
+  const account = { size: 608, persona_entropy: 0.44, spend_per_month: 0, spend_per_line: 0 };
+  it('reads a spend of 0 as a small bill only when the pilot has prices', () => {
+    expect(chooseChannel(account, rules, fallback).channel).toBe('digital');
+    const unpriced = chooseChannel(account, rules, fallback, false);
+    expect(unpriced).toEqual({ channel: 'partner', reason: 'no rule for a digital or dedicated channel holds: partner (size 608, spend unknown, persona entropy 0.44)' });
+  });
+  it('still applies the rules that read no money', () => {
+    expect(chooseChannel({ ...account, size: 5 }, rules, fallback, false).channel).toBe('digital');
+    expect(spendRules(rules)).toEqual(['varied_and_valuable', 'simple_and_small']);
+  });
+});
+
