@@ -43,7 +43,8 @@ export const propensitiesStep: StepDef<PropensityParams> = {
     const result = await computePropensities({ mart: t('mart'), products: t('products'), holdings: t('holdings'), spells: t('holding_spells'), ties: t('ties'), windowEnd: windowEnd(inputs.window) }, p, ctx.seed, { workers: ctx.workers((inputs.mart as ColumnTable).numRows()) });
     const models = result.models.objects() as { product_id: string; model: string; scale: string; note: string }[];
     const rules = models.filter((m) => m.model !== 'logistic');
-    if (rules.length) ctx.log(`[propensities] ${rules.map((m) => `${m.product_id}: ${m.note}`).join('; ')}`);
+    // One line per product: each note has clauses of its own, joined they made one line of 1,500 characters.
+    for (const m of rules) ctx.log(`[propensities] ${m.product_id}: ${m.note}`);
     // Said only where there were lines whose holdings could have carried dates.
     if (models.length && t('mart').numRows() > 0 && models.every((m) => m.scale === 'prior')) ctx.warn(`no holding carries a start date: propensities are scaled to the prior adoption rate ${p.prior_adoption_rate}, not measured`);
     return { propensities: result.propensities, product_models: result.models };
