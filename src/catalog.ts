@@ -131,7 +131,8 @@ export const DATASETS = {
   account_dictionary: table('accounts/feature_dictionary.csv', 'Name, unit and definition of every account mart column', [text('name'), text('unit'), text('definition')], ['name']),
   account_segments: table('accounts/account_segments.csv', 'Each account\'s needs segment, service channel with its reason, and its monthly margin net of the cost to serve', [
     text('account_id'), int('segment_id'), text('segment'), oneOf('channel', CHANNELS), text('channel_reason'), num('spend_per_month', true),
-    num('margin_per_month', true), num('proposal_margin_per_month'), num('cost_to_serve_per_month'), num('net_margin_per_month', true),
+    num('margin_per_month', true), num('cost_to_serve_per_month'), num('net_margin_per_month', true), num('product_margin_per_month'),
+    num('tariff_margin_change_per_month'),
   ], ['account_id']),
   segment_profiles: table('accounts/segment_profiles.csv', 'Each needs segment: its accounts and the mean of each segmentation feature', [
     int('segment_id'), text('segment'), int('accounts'),

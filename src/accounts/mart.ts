@@ -42,7 +42,8 @@ export const ACCOUNT_FEATURES: AccountFeature[] = [
   { name: 'product_breadth', unit: 'share', definition: 'Distinct products held by its lines over the products in the catalog', label: 'broad product use' },
   { name: 'prepaid_share', unit: 'share', definition: 'Share of prepaid lines', label: 'prepaid lines' },
   { name: 'potential_value', unit: 'currency/month', definition: 'Sum of the lines\' potential value (value step)' },
-  { name: 'proposal_margin_per_month', unit: 'currency/month', definition: 'Expected monthly margin of the products proposed to it plus the change in the operator\'s margin of the tariffs proposed (offers step)' },
+  { name: 'product_margin_per_month', unit: 'currency/month', definition: 'Expected monthly margin of the products proposed to it: adoption probability × price × margin rate, summed (offers step)' },
+  { name: 'tariff_margin_change_per_month', unit: 'currency/month', definition: 'Change in the operator\'s monthly margin if every line proposed a tariff moved (offers step); not probability-weighted, so never added to the products\' margin' },
 ];
 
 export function accountFeature(name: string): AccountFeature | undefined {
@@ -135,11 +136,13 @@ export function buildAccountMart(t: AccountTables): ColumnTable {
     if (!tiesByAccount.has(r.account_id)) tiesByAccount.set(r.account_id, []);
     tiesByAccount.get(r.account_id)!.push({ a: r.line_id, b: r.other_line_id, w: r.weight });
   }
-  const proposalMargin = new Map<string, number>();
+  // Two sums kept apart: the products' margin is expected (weighted by the chance of adopting), the tariffs'
+  // change assumes every proposed line moves. Added together they would be neither.
+  const productMargin = new Map<string, number>();
+  const tariffChange = new Map<string, number>();
   for (const p of t.proposals.objects() as { account_id: string; kind: string; expected_margin_per_month: number | null; operator_margin_change_per_month: number | null }[]) {
-    // Products add their expected margin, tariffs the change in the operator's margin: both currency per month.
-    const v = p.kind === 'product' ? p.expected_margin_per_month : p.operator_margin_change_per_month;
-    proposalMargin.set(p.account_id, (proposalMargin.get(p.account_id) ?? 0) + Number(v ?? 0));
+    const [sums, v] = p.kind === 'product' ? [productMargin, p.expected_margin_per_month] : [tariffChange, p.operator_margin_change_per_month];
+    sums.set(p.account_id, (sums.get(p.account_id) ?? 0) + Number(v ?? 0));
   }
   const info = new Map((t.accounts.objects() as Row[]).map((a) => [a.account_id as string, a]));
 
@@ -182,7 +185,8 @@ export function buildAccountMart(t: AccountTables): ColumnTable {
       product_breadth: round(products.size / catalogSize, 4),
       prepaid_share: round(idx.filter((i) => prepaid[i]).length / n, 4),
       potential_value: round(sum(potential), 2),
-      proposal_margin_per_month: round(proposalMargin.get(account) ?? 0, 2),
+      product_margin_per_month: round(productMargin.get(account) ?? 0, 2),
+      tariff_margin_change_per_month: round(tariffChange.get(account) ?? 0, 2),
     });
   }
   return aq.from(rows);

@@ -30,9 +30,14 @@ ${profiles ? htmlTable(['Segment', 'Accounts'], (profiles.objects() as Record<st
     // No margin when the pilot carries no prices: said so, not shown as 0.
     const priced = s.net_margin_per_month != null;
     const net = priced ? fmt.money(Number(s.net_margin_per_month)) : 'unknown';
-    const margin = priced ? `Margin on current spend ${fmt.money(Number(s.margin_per_month))} / month, proposals` : 'No spend is known (the pilot carries no fees, charges or top-ups), so no margin; proposals';
+    const now = priced
+      ? `Margin on current spend ${fmt.money(Number(s.margin_per_month))} / month, less ${fmt.money(Number(s.cost_to_serve_per_month))} to serve it.`
+      : `No spend is known (the pilot carries no fees, charges or top-ups), so no margin; serving it costs ${fmt.money(Number(s.cost_to_serve_per_month))} / month.`;
+    // The two proposal figures stay apart: one is expected, the other assumes every line moves.
+    const tariffs = Number(s.tariff_margin_change_per_month);
+    const plans = `Proposed products: ${fmt.money(Number(s.product_margin_per_month))} / month expected margin${tariffs ? `; proposed tariffs: ${fmt.money(tariffs)} / month to the operator's margin if every line moved` : ''}.`;
     return `<h3>How to serve it</h3>
-<div class="kpis">${kpi(esc(s.segment), 'needs segment')}${kpi(esc(s.channel), 'service channel')}${kpi(net, 'margin / month net of the cost to serve')}</div>
-<p>${esc(s.channel_reason)}. ${margin} ${fmt.money(Number(s.proposal_margin_per_month))}, cost to serve ${fmt.money(Number(s.cost_to_serve_per_month))}.</p>`;
+<div class="kpis">${kpi(esc(s.segment), 'needs segment')}${kpi(esc(s.channel), 'service channel')}${kpi(net, 'margin / month now, net of the cost to serve')}</div>
+<p>${esc(s.channel_reason)}. ${now} ${plans}</p>`;
   },
 };

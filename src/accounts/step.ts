@@ -93,8 +93,10 @@ export const accountsStep: StepDef<AccountParams> = {
       const s = segmentOf.get(r.account_id as string)!;
       return {
         account_id: r.account_id, segment_id: s.segment_id, segment: s.segment, channel, channel_reason: reason,
-        spend_per_month: spendKnown ? r.spend_per_month : null, margin_per_month: spendKnown ? round(margin, 2) : null, proposal_margin_per_month: r.proposal_margin_per_month,
-        cost_to_serve_per_month: cost, net_margin_per_month: spendKnown ? round(margin + Number(r.proposal_margin_per_month) - cost, 2) : null,
+        // What the account brings now, net of serving it: a proposal is a plan, not yet a margin.
+        spend_per_month: spendKnown ? r.spend_per_month : null, margin_per_month: spendKnown ? round(margin, 2) : null,
+        cost_to_serve_per_month: cost, net_margin_per_month: spendKnown ? round(margin - cost, 2) : null,
+        product_margin_per_month: r.product_margin_per_month, tariff_margin_change_per_month: r.tariff_margin_change_per_month,
       };
     });
     return {

@@ -1,6 +1,6 @@
 /**
  * A mart feature's value in words, from the feature dictionary's phrase: "roams abroad on 6 days",
- * "has 46% of calls and SMS abroad". Personas and offers explain themselves with it.
+ * "has 46% of calls and SMS with other countries". Personas and offers explain themselves with it.
  */
 import { feature } from '../mart/dictionary';
 import { round } from '../util/stats';

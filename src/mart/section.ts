@@ -17,10 +17,11 @@ export const section: ReportSection = {
   account(view, id) {
     const { sum, weighted } = usage(view, id);
     const { fmt } = view;
-    const spend = view.lines[0] && 'current_value' in view.lines[0] ? kpi(fmt.money(sum('current_value')), 'monthly spend') : '';
+    const spend = view.lines[0] && 'current_value' in view.lines[0] ? kpi(view.priced ? fmt.money(sum('current_value')) : 'unknown', 'monthly spend') : '';
+    // Every figure per 30 days, as billing shows it: days abroad too, not the window's sum.
     return `<h3>As one customer</h3>
 <div class="kpis">${spend}${kpi(fmt.int(sum('voice_minutes') * view.perMonth), 'voice minutes / month')}
-${kpi(fmt.pct(weighted('international_share')), 'of calls and SMS abroad')}${kpi(`${fmt.int((sum('data_mb') * view.perMonth) / 1024)} GB`, 'data / month')}
-${kpi(fmt.int(sum('roaming_days')), 'line-days abroad')}</div>`;
+${kpi(fmt.pct(weighted('international_share')), 'of calls and SMS with other countries')}${kpi(`${fmt.int((sum('data_mb') * view.perMonth) / 1024)} GB`, 'data / month')}
+${kpi(fmt.int(sum('roaming_days') * view.perMonth), 'line-days abroad / month')}</div>`;
   },
 };

@@ -9,6 +9,7 @@ import { callGraphChart, roleMixChart } from '../charts/charts';
 import { layoutLines, layoutTask, type LayoutLine, type LayoutTask } from './layout';
 import type { CallTie } from './graph';
 import { mapTasks } from '../util/workers';
+import { plural } from '../util/text';
 
 /** What one account's call graph chart is drawn from: the layout's task and a digest of its rows. */
 interface CallGraph {
@@ -60,10 +61,13 @@ export const section: ReportSection = {
     const { task: t, digest } = callGraph(view, id);
     const graph = view.chart('call-graph', (_digest: string, account: string, seed: number, maxLinks: number) =>
       callGraphChart(view.layouts.get(account) ?? layoutLines(t.lines, t.ties, account, seed, { maxLinks }), { width: 460, colorBy: 'role' }), digest, id, t.seed, t.maxLinks);
+    const seeds = ls.filter((r) => r.wom_seed === true).length;
+    const advocates = ls.filter((r) => r.advocate === true).length;
+    const count = (n: number, noun: string) => `${n} ${plural(n, noun)}`;
     return `<h3>Who calls whom inside the company</h3>
 <div class="two"><div>${figure(graph, 'Internal calls: each dot a line sized by PageRank, coloured by role; the heaviest links drawn.')}</div>
 <div>${htmlTable(['Role', 'Lines'], roleCounts.map(([r, n]) => [esc(r), n]), [false, true])}
 <p>Key people: ${keyPeople.length ? keyPeople.join(', ') : 'none stands out'}.</p>
-<p>${ls.filter((r) => r.wom_seed === true).length} word-of-mouth seeds (the most central line of each community), ${ls.filter((r) => r.advocate === true).length} advocates toward outside parties.</p></div></div>`;
+<p>${count(seeds, 'word-of-mouth seed')} (the most central line of each community), ${count(advocates, 'advocate')} toward outside parties.</p></div></div>`;
   },
 };

@@ -3,6 +3,7 @@ import type { ColumnTable } from 'arquero';
 import type { StepDef } from '../pipeline/step';
 import { analyseNetworks, type NetworkParams } from './network';
 import { plural } from '../util/text';
+import { ROLES } from '../catalog';
 
 export type { NetworkParams };
 
@@ -40,7 +41,9 @@ export const networkStep: StepDef<NetworkParams> = {
   },
   describe: (o) => {
     const network = o.network as ColumnTable;
-    const roles = (network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => `${r.count.toLocaleString('en')} ${r.role}`).join(', ');
+    // In the roles' own order, not the order the data first shows them in.
+    const counts = new Map((network.groupby('role').count().objects() as { role: string; count: number }[]).map((r) => [r.role, r.count]));
+    const roles = ROLES.filter((r) => counts.has(r)).map((r) => `${counts.get(r)!.toLocaleString('en')} ${r}`).join(', ');
     return `${network.numRows().toLocaleString('en')} ${plural(network.numRows(), 'line')}: ${roles || 'none'}`;
   },
 };

@@ -127,8 +127,13 @@ export async function computePropensities(inputs: PropensityInputs, cfg: Propens
         if (f === ACCOUNT) return 'many of its colleagues in the company hold it';
         if (f.startsWith('holds:')) return `holds ${byProduct.get(f.slice(6))?.name ?? f.slice(6)}`;
         if (f === 'plan_fee') return `is on a ${Number(fees[i]) >= 40 ? 'rich' : 'mid-range'} plan`;
+        // The plan and device flags push a score only when they hold (weight × 0 is 0), so each reads as a fact.
         if (f === 'handset_low') return 'has a low-end handset';
+        if (f === 'handset_high') return 'has a high-end handset';
+        if (f === 'prepaid') return 'is a prepaid line';
+        if (f === 'device_feature') return 'is a feature phone';
         if (f === 'device_tablet_or_router') return 'is a tablet or router';
+        if (f === 'new_line') return Number(column(f)[i]) === 1 ? 'was activated within the window' : 'was active before the window';
         if (!martColumns.has(f)) return f.replace(/_/g, ' ');
         const v = Number(column(f)[i]);
         const compared = comparison(shareBelow(sortedFeature(f), v));
@@ -295,7 +300,7 @@ function accountProposals(mart: ColumnTable, catalog: Product[], offers: Record<
         channel: channelOf(product.audience), lines: hits.length, share_of_lines: round(hits.length / total, 4),
         expected_margin_per_month: round(hits.reduce((s, o) => s + (o.expected_value as number), 0), 2),
         customer_pays_change_per_month: null, operator_margin_change_per_month: null,
-        detail: `mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 3)} (probability of adopting within the period after the window)`,
+        detail: `lines whose propensity is at least ${cfg.proposal_min_propensity} (offers.proposal_min_propensity); mean propensity ${round(hits.reduce((s, o) => s + (o.propensity as number), 0) / hits.length, 3)} (probability of adopting within the period after the window)`,
       });
     }
     for (const [planId, tariff] of Object.entries(cfg.tariffs)) {
@@ -312,7 +317,7 @@ function accountProposals(mart: ColumnTable, catalog: Product[], offers: Record<
         account_id: account, kind: 'tariff', item_id: planId, name: tariff.name, audience: 'business', channel: channelOf('business'),
         lines: idx.length, share_of_lines: round(idx.length / total, 4), expected_margin_per_month: null,
         customer_pays_change_per_month: customer, operator_margin_change_per_month: round(operator, 2),
-        detail: `${idx.length} ${plural(idx.length, 'line')} ${idx.length === 1 ? 'moves' : 'move'} from ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}; the customer pays ${Math.abs(customer)} ${customer <= 0 ? 'less' : 'more'} a month${dropped ? ` (${dropped} ${plural(dropped, 'add-on')} included)` : ''}`,
+        detail: `${idx.length} ${plural(idx.length, 'line')} ${idx.length === 1 ? 'moves' : 'move'} from ${[...mix.entries()].sort().map(([p, n]) => `${p} ${n}`).join(', ')}; ${customer === 0 ? 'the customer pays the same a month' : `the customer pays ${Math.abs(customer).toLocaleString('en', { maximumFractionDigits: 2 })} ${customer < 0 ? 'less' : 'more'} a month`}${dropped ? ` (${dropped} ${plural(dropped, 'add-on')} included)` : ''}`,
       });
     }
   }

@@ -117,7 +117,7 @@ export function applyResponses(start: StageResult, responses: readonly Response[
   }
   if (rank(stage) >= rank('dialogue_early') && rank(stage) < rank('sales') && lastHeard && daysBetween(lastHeard, asOf) > o.silence_days) {
     const back = STAGES[rank(stage) - 1];
-    move(back, { date: asOf, source: 'silence', contact_id: '', response: '', note: `no answer for ${daysBetween(lastHeard, asOf)} days (more than ${o.silence_days}): one stage back` });
+    move(back, { date: asOf, source: 'silence', contact_id: '', response: '', note: `no answer since ${lastHeard.slice(0, 10)}, ${daysBetween(lastHeard, asOf)} days (more than ${o.silence_days}): one stage back` });
   }
   return { stage, since, evidence };
 }

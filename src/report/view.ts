@@ -65,6 +65,11 @@ export interface ReportView {
   days: number;
   /** Factor from the observed window to 30 days. */
   perMonth: number;
+  /**
+   * Whether any line of the run carries a fee, charge or top-up. Without one (a communication graph) spend is
+   * unknown, not 0, and the sections say so rather than show €0 and a flat concentration curve.
+   */
+  priced: boolean;
   key: string;
   /** The run's seed (call graph layouts). */
   seed: number;
@@ -76,9 +81,10 @@ export function reportFormat(params: ReportParams): ReportFormat {
   const money = new Intl.NumberFormat(params.locale, { style: 'currency', currency: params.currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
   const int = new Intl.NumberFormat(params.locale, { maximumFractionDigits: 0 });
   return {
-    money: (v) => money.format(Math.round(v)),
-    pct: (v) => `${Math.round(v * 100)}%`,
-    int: (v) => int.format(Math.round(v)),
+    // `|| 0` turns the -0 of a small negative rounded into 0: "-€0" reads as a loss that is not there.
+    money: (v) => money.format(Math.round(v) || 0),
+    pct: (v) => `${Math.round(v * 100) || 0}%`,
+    int: (v) => int.format(Math.round(v) || 0),
   };
 }
 
@@ -128,7 +134,8 @@ export function buildView(tables: Tables, params: ReportParams, key: string, see
   const scope = new Set(accounts);
   const inScope = (id: string) => !scope.size || scope.has(id);
   const info = new Map((((tables.accounts as ColumnTable | undefined)?.objects() ?? []) as Row[]).filter((a) => inScope(a.account_id as string)).map((a) => [a.account_id as string, a]));
-  const lines = joinLines(tables).filter((r) => inScope(r.account_id as string));
+  const all = joinLines(tables);
+  const lines = all.filter((r) => inScope(r.account_id as string));
   const byAccount = groupBy(lines, (r) => r.account_id as string);
   const days = Number(lines[0]?.observed_days ?? 30) || 30;
   const cache = new Map<string, Map<string, Row[]>>();
@@ -162,6 +169,7 @@ export function buildView(tables: Tables, params: ReportParams, key: string, see
     inputs: (tables.load_summary as FileCounts[] | undefined) ?? [],
     days,
     perMonth: 30 / days,
+    priced: all.some((r) => Number(r.current_value) > 0),
     key,
     seed,
     params,

@@ -6,6 +6,9 @@ import { escapeHtml as esc, pseudonym } from '../report/privacy';
 import { valueConcentrationChart } from '../charts/charts';
 import { plural } from '../util/text';
 
+/** Why a run's spend is unknown, in the report's words. */
+export const UNPRICED = 'no line of the pilot carries a fee, charge or top-up';
+
 const spendOf = (view: ReportView, id: string) => view.byAccount.get(id)!.reduce((s, r) => s + Number(r.current_value), 0);
 
 /** Tier A is the fewest lines that carry value.tier_a_share of the spend: its share is read back from the data. */
@@ -18,21 +21,23 @@ function tierA(view: ReportView, id: string) {
 
 export const section: ReportSection = {
   needs: ['value'],
-  kpis: (view) => [kpi(view.fmt.money(view.lines.reduce((s, r) => s + Number(r.current_value), 0)), 'monthly spend')],
+  kpis: (view) => [view.priced ? kpi(view.fmt.money(view.lines.reduce((s, r) => s + Number(r.current_value), 0)), 'monthly spend') : kpi('unknown', UNPRICED)],
   overview: [
-    { head: 'Monthly spend', numeric: true, cell: (view, id) => view.fmt.money(spendOf(view, id)) },
+    { head: 'Monthly spend', numeric: true, cell: (view, id) => (view.priced ? view.fmt.money(spendOf(view, id)) : 'unknown') },
     {
-      head: 'Tier A lines (carry most of the spend)',
+      head: 'Tier A lines (the top spenders)',
       numeric: true,
       cell(view, id) {
+        if (!view.priced) return 'unknown';
         const t = tierA(view, id);
         return `${t.lines} (${view.fmt.pct(t.lines / view.byAccount.get(id)!.length)})`;
       },
     },
   ],
-  portfolio: (view) => figure(view.chart('value-concentration', valueConcentrationChart, view.featuredTable('value') as ColumnTable, { accountNames: view.names, title: 'Few lines carry most of the spend', width: 640 }),
-    'Cumulative share of spend against share of lines, highest-spending lines first; the grey rule marks half the spend.'),
+  portfolio: (view) => (!view.priced ? `<p class="note">Spend and how it concentrates are unknown: ${UNPRICED}.</p>` : figure(view.chart('value-concentration', valueConcentrationChart, view.featuredTable('value') as ColumnTable, { accountNames: view.names, title: 'Few lines carry most of the spend', width: 640 }),
+    'Cumulative share of spend against share of lines, highest-spending lines first; the grey rule marks half the spend.')),
   account(view, id) {
+    if (!view.priced) return `<h3>Who carries the spend</h3>\n<p>Unknown: ${UNPRICED}.</p>`;
     const ls = view.byAccount.get(id)!;
     const t = tierA(view, id);
     const top = [...ls].sort((x, y) => Number(y.total_value) - Number(x.total_value) || ((x.line_id as string) < (y.line_id as string) ? -1 : 1)).slice(0, 8);

@@ -86,7 +86,7 @@ describe('auc', () => {
 describe('offer wording and eligibility', () => {
   it('phrases features from the dictionary', () => {
     expect(describeFeature('roaming_days', 6)).toBe('roams abroad on 6 days');
-    expect(describeFeature('international_share', 0.456)).toBe('has 46% of calls and SMS abroad');
+    expect(describeFeature('international_share', 0.456)).toBe('has 46% of calls and SMS with other countries');
     // One of a thing is singular; a unit in capitals stays as it is.
     expect(describeFeature('roaming_days', 1)).toBe('roams abroad on 1 day');
     expect(describeFeature('voice_out_per_active_day', 1.04)).toBe('makes 1 call a day');
