@@ -14,6 +14,7 @@ import { datasetPath } from '../../src/catalog';
 import { CHROMIUM, chromiumNeed, ensureSystem } from '../../src/util/system';
 import { escapeHtml } from '../../src/report/privacy';
 import { tempDir } from '../helpers';
+import { readPlainCsv } from '../../src/io/tables';
 
 const HOSTILE_NAME = '<script>alert(1)</script>';
 const HOSTILE_INDUSTRY = '<img src=x onerror=alert(2)>';
@@ -54,6 +55,16 @@ describe('findings report', () => {
     const shares = [...html.matchAll(/carry (\d+)% of the account's spend \(tier A\)/g)].map((m) => Number(m[1]));
     expect(shares.length).toBeGreaterThan(0);
     for (const s of shares) expect(s).toBeGreaterThanOrEqual(50);
+  });
+
+  it('warns of each campaign too small to see an uplift below half its base rate, and of no other', () => {
+    const design = readPlainCsv(datasetPath(out, 'pilot_design')).objects() as { name: string; mde_relative: number | null }[];
+    const weak = design.filter((d) => d.mde_relative === null || d.mde_relative >= 0.5);
+    expect(weak.length).toBeGreaterThan(0);
+    const warning = /<p class="warning">(\d+) campaigns? can only detect an uplift of at least half (?:its|their) base rate: ([^<]*)<\/p>/.exec(html);
+    expect(warning).not.toBeNull();
+    expect(Number(warning![1])).toBe(weak.length);
+    for (const d of design) expect(warning![2].includes(`${escapeHtml(d.name)} (`), d.name).toBe(weak.includes(d));
   });
 
   it('escapes input strings', () => {
