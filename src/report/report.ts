@@ -7,8 +7,9 @@
  */
 import type { ReportSection, ReportView } from './view';
 import { htmlTable } from './view';
-import { escapeHtml as esc } from './privacy';
+import { escapeHtml as esc, PSEUDONYM_KEY_ENV } from './privacy';
 import { plural } from '../util/text';
+import { DEFAULT_PSEUDONYM_KEY } from '../config';
 
 const CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0 auto; max-width: 1040px; padding: 24px 32px; line-height: 1.45; }
@@ -46,6 +47,7 @@ function methodBlock(view: ReportView, sections: readonly ReportSection[], withI
 ${withInputs ? sections.map((s) => s.inputs?.(view) ?? '').filter(Boolean).join('\n') : ''}
 ${sections.map((s) => s.appendix?.(view) ?? '').filter(Boolean).join('\n')}
 <p class="note">Money is in ${esc(view.params.currency)} per month. Employees appear only as keyed pseudonyms; no phone number of the input is shown.</p>
+${view.key === DEFAULT_PSEUDONYM_KEY ? `<p class="warning">These pseudonyms are keyed with the project's default key, which anyone with the code has: whoever can guess a phone number can find its pseudonym. Set ${PSEUDONYM_KEY_ENV} (or pseudonym_key) for the engagement and run the report again before sharing it.</p>` : ''}
 </section>`;
 }
 

@@ -82,6 +82,9 @@ describe('pipeline on a generated pilot', () => {
     expect(offered.size).toBe(lines.length);
   });
 
+  it('warns in the report itself while the default pseudonym key is in use', () => {
+    expect(readFileSync(datasetPath(out, 'report'), 'utf8')).toContain('keyed with the project\'s default key');
+  });
   it('says in each tariff proposal\'s words the amount its column holds, to the cent', () => {
     const tariffs = (readPlainCsv(datasetPath(out, 'proposals')).objects() as Record<string, string>[]).filter((r) => r.kind === 'tariff');
     expect(tariffs.length).toBeGreaterThan(10);

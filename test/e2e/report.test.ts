@@ -67,6 +67,10 @@ describe('findings report', () => {
     for (const d of design) expect(warning![2].includes(`${escapeHtml(d.name)} (`), d.name).toBe(weak.includes(d));
   });
 
+  it('does not warn of the default pseudonym key under an engagement\'s own', () => {
+    expect(html).not.toContain('keyed with the project\'s default key');
+  });
+
   it('escapes input strings', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
