@@ -110,7 +110,7 @@ export const accountsStep: StepDef<AccountParams> = {
   describe: (o) => {
     const s = o.account_segments as ColumnTable;
     // Segment names hold commas of their own ("calls among colleagues, office staff"): segments are set apart by '|'.
-    const by = (c: string, sep: string) => (s.groupby(c).count().orderby(aq.desc('count')).objects() as Record<string, unknown>[]).map((r) => `${r.count} ${r[c]}`).join(sep);
+    const by = (c: string, sep: string) => (s.groupby(c).count().orderby(aq.desc('count')).objects() as Record<string, unknown>[]).map((r) => `${Number(r.count).toLocaleString('en')} ${r[c]}`).join(sep);
     return `${s.numRows()} ${plural(s.numRows(), 'account')}: ${by('channel', ', ') || 'none'}; segments ${by('segment', ' | ') || 'none'}`;
   },
 };

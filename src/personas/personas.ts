@@ -12,7 +12,8 @@
  *    lines the mixture is fitted on a seeded sample and every line is then assigned by its posterior.
  * 3. Names: each cluster takes the persona whose signature (traits: features and the direction in which
  *    they mark the persona, `personas.signatures`) scores highest on the cluster's mean, in standard
- *    deviations of the pilot; below `min_signature`, `default_persona`. Clusters of one name merge.
+ *    deviations of the pilot; below `min_signature`, `default_persona`. Clusters of one name merge. Only the
+ *    signatures the pilot can show take part (`observableSignatures`: most of their weight on features that vary).
  * 4. Pinned rules (`personas.rules`: absolute thresholds an analyst sets) come first: a line that matches
  *    one takes its persona whatever its cluster.
  *
@@ -94,7 +95,8 @@ export function observableSignatures(signatures: Record<string, Signature>, vari
     const traits = Object.entries(sig.traits);
     const weight = traits.reduce((s, [, w]) => s + Math.abs(w), 0);
     const shown = traits.filter(([f]) => varies(f)).reduce((s, [, w]) => s + Math.abs(w), 0);
-    if (shown > weight / 2) usable[persona] = sig;
+    // A signature without traits scores -Infinity (signatureScores) and never names anything: nothing to leave out.
+    if (!weight || shown > weight / 2) usable[persona] = sig;
     else unused.push({ persona, constant: traits.filter(([f]) => !varies(f)).map(([f]) => f) });
   }
   return { usable, unused };

@@ -66,6 +66,6 @@ export const personasStep: StepDef<PersonaParams> = {
     const mix = (t.groupby('persona').count().orderby(aq.desc('count')).objects() as { persona: string; count: number }[]);
     const clusters = new Set(t.array('cluster') as number[]).size;
     const k = (o.persona_k_curve as ColumnTable).numRows() ? ` (${clusters} ${plural(clusters, 'cluster')})` : '';
-    return (mix.map((r) => `${r.count} ${r.persona}`).join(', ') || 'no lines') + k;
+    return (mix.map((r) => `${r.count.toLocaleString('en')} ${r.persona}`).join(', ') || 'no lines') + k;
   },
 };

@@ -103,7 +103,7 @@ export const relationshipStep: StepDef<RelationshipParams> = {
   describe: (o) => {
     const t = o.account_actions as ColumnTable;
     // An account the contact policy holds back has no medium: it waits.
-    const by = (c: string) => (t.derive({ [c]: aq.escape((r: Row) => (r[c] === null || r[c] === undefined || r[c] === '' ? 'wait (contact policy)' : r[c])) }).groupby(c).count().orderby(aq.desc('count'), c).objects() as Row[]).map((r) => `${r.count} ${r[c]}`).join(', ');
+    const by = (c: string) => (t.derive({ [c]: aq.escape((r: Row) => (r[c] === null || r[c] === undefined || r[c] === '' ? 'wait (contact policy)' : r[c])) }).groupby(c).count().orderby(aq.desc('count'), c).objects() as Row[]).map((r) => `${Number(r.count).toLocaleString('en')} ${r[c]}`).join(', ');
     return `stages: ${by('stage') || 'none'}; next: ${by('medium') || 'none'}`;
   },
 };
