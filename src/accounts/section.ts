@@ -1,6 +1,6 @@
 /** The account level in the report: accounts by needs segment and service channel; each account's own. */
 import type { ReportSection, ReportView } from '../report/view';
-import { figure, htmlTable, kpi } from '../report/view';
+import { UNPRICED, figure, htmlTable, kpi } from '../report/view';
 import { escapeHtml as esc } from '../report/privacy';
 import { channelChart } from '../charts/charts';
 
@@ -28,11 +28,10 @@ ${profiles ? htmlTable(['Segment', 'Accounts'], (profiles.objects() as Record<st
     if (!s) return '';
     const { fmt } = view;
     // No margin when the pilot carries no prices: said so, not shown as 0.
-    const priced = s.net_margin_per_month != null;
-    const net = priced ? fmt.money(Number(s.net_margin_per_month)) : 'unknown';
-    const now = priced
+    const net = view.priced ? fmt.money(Number(s.net_margin_per_month)) : 'unknown';
+    const now = view.priced
       ? `Margin on current spend ${fmt.money(Number(s.margin_per_month))} / month, less ${fmt.money(Number(s.cost_to_serve_per_month))} to serve it.`
-      : `No spend is known (the pilot carries no fees, charges or top-ups), so no margin; serving it costs ${fmt.money(Number(s.cost_to_serve_per_month))} / month.`;
+      : `No spend is known (${UNPRICED}), so no margin; serving it costs ${fmt.money(Number(s.cost_to_serve_per_month))} / month.`;
     // The two proposal figures stay apart: one is expected, the other assumes every line moves.
     const tariffs = Number(s.tariff_margin_change_per_month);
     const plans = `Proposed products: ${fmt.money(Number(s.product_margin_per_month))} / month expected margin${tariffs ? `; proposed tariffs: ${fmt.money(tariffs)} / month to the operator's margin if every line moved` : ''}.`;

@@ -77,6 +77,9 @@ export interface ReportView {
   fmt: ReportFormat;
 }
 
+/** Why a run's spend is unknown (`priced` false), in the report's words. */
+export const UNPRICED = 'no line of the pilot carries a fee, charge or top-up';
+
 export function reportFormat(params: ReportParams): ReportFormat {
   const money = new Intl.NumberFormat(params.locale, { style: 'currency', currency: params.currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
   const int = new Intl.NumberFormat(params.locale, { maximumFractionDigits: 0 });

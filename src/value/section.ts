@@ -1,13 +1,10 @@
 /** Value's part of the report: spend per account, how concentrated it is, and the lines that carry it. */
 import type { ColumnTable } from 'arquero';
 import type { ReportSection, ReportView } from '../report/view';
-import { figure, htmlTable, kpi, words } from '../report/view';
+import { UNPRICED, figure, htmlTable, kpi, words } from '../report/view';
 import { escapeHtml as esc, pseudonym } from '../report/privacy';
 import { valueConcentrationChart } from '../charts/charts';
 import { plural } from '../util/text';
-
-/** Why a run's spend is unknown, in the report's words. */
-export const UNPRICED = 'no line of the pilot carries a fee, charge or top-up';
 
 const spendOf = (view: ReportView, id: string) => view.byAccount.get(id)!.reduce((s, r) => s + Number(r.current_value), 0);
 
@@ -21,7 +18,7 @@ function tierA(view: ReportView, id: string) {
 
 export const section: ReportSection = {
   needs: ['value'],
-  kpis: (view) => [view.priced ? kpi(view.fmt.money(view.lines.reduce((s, r) => s + Number(r.current_value), 0)), 'monthly spend') : kpi('unknown', UNPRICED)],
+  kpis: (view) => [view.priced ? kpi(view.fmt.money(view.lines.reduce((s, r) => s + Number(r.current_value), 0)), 'monthly spend') : kpi('unknown', 'monthly spend: no prices in the pilot')],
   overview: [
     { head: 'Monthly spend', numeric: true, cell: (view, id) => (view.priced ? view.fmt.money(spendOf(view, id)) : 'unknown') },
     {
