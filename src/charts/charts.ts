@@ -161,6 +161,9 @@ export function featureHistogram(table: ColumnTable, options: ChartOptions & { f
   });
 }
 
+/** Tick labels of a count axis: with few accounts the axis ticks at halves, and "2.5 accounts" is no count. */
+const wholeOnly = (d: number) => (Number.isInteger(d) ? d.toLocaleString('en') : '');
+
 /** Accounts per service channel, stacked by needs segment. */
 export function channelChart(accountSegments: ColumnTable, options: ChartOptions = {}): string {
   const rows = (accountSegments.objects() as { channel: string; segment: string }[]).map((r) => ({ channel: r.channel, segment: r.segment }));
@@ -169,7 +172,7 @@ export function channelChart(accountSegments: ColumnTable, options: ChartOptions
     width: options.width ?? 640,
     height: options.height ?? 200,
     marginLeft: 90,
-    x: { label: 'accounts' },
+    x: { label: 'accounts', tickFormat: wholeOnly },
     y: { label: null, domain: ['digital', 'partner', 'dedicated'] },
     color: { legend: true, type: 'categorical' },
     marks: [plot().barX(rows, plot().groupY({ x: 'count' }, { y: 'channel', fill: 'segment', tip: true })), plot().ruleX([0])],
@@ -184,7 +187,7 @@ export function stageChart(actions: ColumnTable, stages: readonly string[], opti
     width: options.width ?? 640,
     height: options.height ?? 260,
     marginLeft: 120,
-    x: { label: 'accounts' },
+    x: { label: 'accounts', tickFormat: wholeOnly },
     y: { label: null, domain: stages.map((s) => s.replace(/_/g, ' ')) },
     color: { legend: true, domain: ['digital', 'partner', 'dedicated'], range: ['#59a14f', '#f28e2b', '#4e79a7'], unknown: '#bab0ac' },
     marks: [plot().barX(rows, plot().groupY({ x: 'count' }, { y: 'stage', fill: 'channel', tip: true })), plot().ruleX([0])],

@@ -1,7 +1,7 @@
 /** Snapshot tests: charts render deterministically from seeded data to the same SVG text. */
 import { describe, expect, it } from 'vitest';
 import { aq } from '../../src/util/arquero';
-import { callGraphChart, featureHistogram, personaMixChart, proposalChart, roleMixChart, valueConcentrationChart } from '../../src/charts/charts';
+import { callGraphChart, channelChart, featureHistogram, personaMixChart, proposalChart, roleMixChart, stageChart, valueConcentrationChart } from '../../src/charts/charts';
 import { layoutAccount } from '../../src/network/layout';
 import { createRng, pick } from '../../src/util/rng';
 import { escapeHtml, pseudonym } from '../../src/report/privacy';
@@ -65,5 +65,18 @@ describe('privacy helpers', () => {
   });
   it('escapes HTML', () => {
     expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
+  });
+});
+
+describe('count axes', () => {
+  // Three accounts: Plot ticks the axis at halves, and a label "2.5" would count half an account.
+  const labels = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).filter((t) => /^[\d.,]+$/.test(t));
+  it('label accounts in whole numbers only', () => {
+    const segments = aq.table({ channel: ['digital', 'partner', 'partner'], segment: ['a', 'b', 'b'], stage: ['sales', 'sales', 'key_player'] });
+    for (const svg of [channelChart(segments), stageChart(segments, ['key_player', 'sales'])]) {
+      const shown = labels(svg);
+      expect(shown.length).toBeGreaterThan(1);
+      for (const l of shown) expect(Number.isInteger(Number(l)), l).toBe(true);
+    }
   });
 });
