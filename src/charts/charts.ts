@@ -40,6 +40,12 @@ function personaScale(present: string[]) {
   return { domain: [...PERSONAS, ...extra], range: [...PERSONA_COLOURS, ...extra.map(() => '#999999')], legend: true };
 }
 
+/**
+ * An account's name cut to what the 190-pixel left margin holds (about 30 characters at the axis font), its end
+ * replaced by an ellipsis: a longer name ran off the chart's left edge ("etworks Study cohort…").
+ */
+const fitMargin = (name: string) => (name.length > 30 ? `${name.slice(0, 29)}…` : name);
+
 /** One horizontal bar per account, stacked by a category column: shares (normalised) or line counts. */
 function stackedByAccount(table: ColumnTable, column: string, options: ChartOptions, how: { share: boolean; color: Plot.ScaleOptions; order?: string[] }): string {
   const name = label(options);
@@ -54,7 +60,7 @@ function stackedByAccount(table: ColumnTable, column: string, options: ChartOpti
     height: options.height ?? Math.max(120, 28 * accounts.length + 60),
     marginLeft: 190,
     x: how.share ? { label: 'share of lines', percent: true, domain: [0, 100] } : { label: 'lines' },
-    y: { label: null, domain: accounts },
+    y: { label: null, domain: accounts, tickFormat: fitMargin },
     color: how.color,
     marks: [plot().barX(rows, bars), plot().ruleX([0])],
   });

@@ -227,7 +227,15 @@ export function readOutput(out: string, name: DatasetName): Data {
   }
   if (!existsSync(path)) throw new SoOError('pipeline', `${name} (${path}) is missing: run the step that writes it first`);
   switch (def.kind) {
-    case 'table': return readTable(path, name, def as TableDataset, diskCache(out, 'tables', { capacity: 200 }));
+    case 'table':
+      try {
+        return readTable(path, name, def as TableDataset, diskCache(out, 'tables', { capacity: 200 }));
+      } catch (e) {
+        // A table an earlier version wrote, before a column was added or split: say which step writes it anew.
+        if (!(e instanceof SoOError) || !/ lacks columns? /.test(e.message)) throw e;
+        const maker = STEPS.find((s) => s.outputs.includes(name));
+        throw new SoOError('pipeline', `${e.message.replace(/^segment-of-one\/\w+: /, '')} (${path}): an earlier version of the project wrote it; run again --from ${maker?.name ?? 'load'}`);
+      }
     case 'json': return JSON.parse(readFileSync(path, 'utf8'));
     case 'text': return readFileSync(path, 'utf8');
     case 'parquet': return path;

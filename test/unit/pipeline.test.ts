@@ -4,10 +4,10 @@ import { aq } from '../../src/util/arquero';
 import { DATASETS, type TableDataset } from '../../src/catalog';
 import { checkTable, normalizeTable, parseTable, readTable, tableCsv, writeTable } from '../../src/io/tables';
 import { cacheKey, diskCache } from '../../src/pipeline/cache';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers';
-import { planSteps } from '../../src/pipeline/run';
+import { planSteps, readOutput } from '../../src/pipeline/run';
 import { STEPS } from '../../src/pipeline/registry';
 import { defaults } from '../../src/config';
 
@@ -158,5 +158,15 @@ describe('the cache of costly computations', () => {
     const left = readdirSync(join(dir, '.cache', 'charts'));
     expect(left).toHaveLength(12);
     expect(left).toContain(cacheKey([59]));
+  });
+});
+
+describe('outputs an earlier version wrote', () => {
+  it('names the step to run again when a table lacks a column the catalog now declares', () => {
+    const out = tempDir();
+    mkdirSync(join(out, 'accounts'), { recursive: true });
+    // account_segments as it was before the proposals' margin was split in two columns.
+    writeFileSync(join(out, 'accounts', 'account_segments.csv'), 'account_id,segment_id,segment,channel,channel_reason,spend_per_month,margin_per_month,proposal_margin_per_month,cost_to_serve_per_month,net_margin_per_month\nA1,1,s,partner,r,100,35,10,150,-105\n');
+    expect(() => readOutput(out, 'account_segments')).toThrow(/lacks columns product_margin_per_month, tariff_margin_change_per_month .*an earlier version of the project wrote it; run again --from accounts$/);
   });
 });
