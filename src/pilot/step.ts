@@ -172,8 +172,12 @@ export const pilotStep: StepDef<PilotParams> = {
     // Word of mouth: the most central line of each community, randomised by community so colleagues show the spill-over.
     if (p.word_of_mouth) {
       const seeds = rows('network').filter((n) => n.wom_seed === true && inPilot.has(String(n.account_id)));
-      const personal = [...groupBy(offers.filter((o) => products.get(String(o.product_id))?.audience === 'personal'), (o) => String(o.product_id))]
+      // Not a product a direct campaign already offers: its control lines would sit in communities whose seed is
+      // pitched the same product, and neither campaign would measure cleanly (Copenhagen: 85 of 110 control lines).
+      const direct = new Set(margin.map(([id]) => id));
+      const personal = [...groupBy(offers.filter((o) => products.get(String(o.product_id))?.audience === 'personal' && !direct.has(String(o.product_id))), (o) => String(o.product_id))]
         .map(([id, os]) => [id, os.reduce((s, o) => s + Number(o.propensity), 0)] as const).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+      if (!personal && seeds.length >= 2) ctx.log('[pilot] no word-of-mouth campaign: every personal product offered here has a direct campaign, whose control lines it would reach through the seeds');
       if (seeds.length >= 2 && personal) {
         const assigned = assignClusters(seeds.map((n) => ({ id: String(n.line_id), cluster: String(n.community), stratum: String(n.account_id) })), { controlShare: p.control_share, seed: ctx.seed });
         const propensity = new Map(rows('offers').filter((o) => o.product_id === personal).map((o) => [String(o.line_id), Number(o.propensity)]));

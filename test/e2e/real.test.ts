@@ -64,6 +64,9 @@ describe.each(['email_eu_core', 'copenhagen_cns', 'vast2008_mc3'])('real graph %
       expect(a.net_margin_per_month, String(a.account_id)).toBeNull();
       expect(a.channel_reason).not.toMatch(/small bill|high spend/);
     }
+    // No two campaigns offer one product: a word-of-mouth seed would reach the other campaign's control lines.
+    const products = (readOutput(out, 'pilot_campaigns').array('product_id') as (string | null)[]).filter(Boolean);
+    expect(new Set(products).size).toBe(products.length);
   });
 });
 
