@@ -7,8 +7,9 @@ import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from '../src/io/loa
 import { fileSpec } from '../src/io/contract';
 import type { LoadOptions } from '../src/io/options';
 
+/** A new folder under the test run's temporary root (removed when the run ends; see global-setup.ts). */
 export function tempDir(prefix = 'soo-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.SOO_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** A minimal valid pilot (2 accounts, 4 lines, a handful of events) to break one thing at a time. */
