@@ -6,10 +6,11 @@ import { preflight } from '../src/io/files';
 import { emptyTable, loadFile, LOAD_ORDER, type FileCounts } from '../src/io/load';
 import { fileSpec } from '../src/io/contract';
 import type { LoadOptions } from '../src/io/options';
+import { TEST_TMP_ENV } from './global-setup';
 
 /** A new folder under the test run's temporary root (removed when the run ends; see global-setup.ts). */
 export function tempDir(prefix = 'soo-'): string {
-  return mkdtempSync(join(process.env.SOO_TEST_TMP ?? tmpdir(), prefix));
+  return mkdtempSync(join(process.env[TEST_TMP_ENV] ?? tmpdir(), prefix));
 }
 
 /** A minimal valid pilot (2 accounts, 4 lines, a handful of events) to break one thing at a time. */

@@ -28,7 +28,7 @@ import { featureMatrix } from '../features/matrix';
 import { hardLabels, posteriors } from '../features/mixture';
 import { chooseClusters } from './clusters';
 import { describe } from '../features/describe';
-import { round, shareAbove, shareBelow, sortedNumbers } from '../util/stats';
+import { allEqual, round, shareAbove, shareBelow, sortedNumbers } from '../util/stats';
 import { firstMatch, ruleFeatures } from '../features/rules';
 import type { PersonaRule } from './rules';
 
@@ -70,7 +70,7 @@ export interface PersonaResult {
  * (no data at all) is not "less than almost every line"; the tenths are rounded down, never up.
  */
 export function compareWords(sorted: ArrayLike<number>, v: number, high: boolean): string {
-  if (!sorted.length || sorted[0] === sorted[sorted.length - 1]) return 'like every line of the pilot';
+  if (allEqual(sorted)) return 'like every line of the pilot';
   const below = shareBelow(sorted, v);
   const above = shareAbove(sorted, v);
   const words = (share: number, more: boolean) => {
@@ -133,7 +133,7 @@ export async function assignPersonas(mart: ColumnTable, cfg: PersonaParams, seed
   const sorted = new Map(cfg.features.map((f) => [f, sortedNumbers(mart.array(f) as ArrayLike<number>)]));
   const varies = (f: string) => {
     const values = sorted.get(f);
-    return values !== undefined && values[0] !== values[values.length - 1];
+    return values !== undefined && !allEqual(values);
   };
   const { usable, unused } = observableSignatures(cfg.signatures, varies);
   const names = model.means.map((mu) => {

@@ -26,28 +26,31 @@ export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Share of the sorted values below v (binary search): a line's place among the pilot's lines. */
-export function shareBelow(sorted: ArrayLike<number>, v: number): number {
+/** How many sorted values lie below v, or with `orEqual` at or below it (binary search). */
+function countBelow(sorted: ArrayLike<number>, v: number, orEqual: boolean): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v) lo = mid + 1;
+    if (sorted[mid] < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
     else hi = mid;
   }
-  return sorted.length ? lo / sorted.length : 0;
+  return lo;
+}
+
+/** Share of the sorted values below v: a line's place among the pilot's lines. */
+export function shareBelow(sorted: ArrayLike<number>, v: number): number {
+  return sorted.length ? countBelow(sorted, v, false) / sorted.length : 0;
 }
 
 /** Share of the sorted values above v: with shareBelow, where a line stands when many lines tie with it. */
 export function shareAbove(sorted: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length ? (sorted.length - lo) / sorted.length : 0;
+  return sorted.length ? (sorted.length - countBelow(sorted, v, true)) / sorted.length : 0;
+}
+
+/** Whether sorted values are all one value (or none): a feature that tells no line from another. */
+export function allEqual(sorted: ArrayLike<number>): boolean {
+  return !sorted.length || sorted[0] === sorted[sorted.length - 1];
 }
 
 /** A column's values as numbers, ascending: a typed array sorts natively (a comparator sort of 181k values took 60 ms). */
