@@ -36,6 +36,13 @@ function fail(name: string, message: string): never {
   throw new SoOError('catalog', `${name}: ${message}`);
 }
 
+/** A table without columns its data set declares: often one an earlier version wrote, before they were added. */
+export class MissingColumns extends SoOError {
+  constructor(readonly table: string, readonly missing: readonly string[]) {
+    super('catalog', `${table}: lacks ${plural(missing.length, 'column')} ${missing.join(', ')}`);
+  }
+}
+
 /**
  * A column's values, to read: the table's own array when it has one (neither filtered nor ordered), else a copy.
  * arquero's `array()` copies on every call, and a table written is read three times (its check, its CSV, the
@@ -67,7 +74,7 @@ export function checkTable(name: string, def: TableDataset, table: ColumnTable):
   const missing = declared.filter((c) => !names.includes(c));
   // An empty table built from no rows has no columns; it is written with the declared header.
   if (table.numRows() === 0 && names.length === 0) return;
-  if (missing.length) fail(name, `lacks ${plural(missing.length, 'column')} ${missing.join(', ')}`);
+  if (missing.length) throw new MissingColumns(name, missing);
   const extra = names.filter((c) => !declared.includes(c));
   if (extra.length && !def.open) fail(name, `has undeclared ${plural(extra.length, 'column')} ${extra.join(', ')} (declare it in src/catalog.ts)`);
   const n = table.numRows();

@@ -25,7 +25,7 @@ import { CONTRACT, type FileName } from '../io/contract';
 import { checkMartFolder, readMartFolder } from '../mart/folder';
 import type { FileCounts } from '../io/load';
 import { acceptedSql, hasAccepted } from '../io/step';
-import { emptyOf, normalizeTable, readParquetTable, readTable, writeParquetTable, writeTable, writeText, type TableFormat } from '../io/tables';
+import { emptyOf, MissingColumns, normalizeTable, readParquetTable, readTable, writeParquetTable, writeTable, writeText, type TableFormat } from '../io/tables';
 import { SoOError } from '../util/errors';
 import { Progress } from '../util/progress';
 import { workersFor } from '../util/workers';
@@ -232,9 +232,9 @@ export function readOutput(out: string, name: DatasetName): Data {
         return readTable(path, name, def as TableDataset, diskCache(out, 'tables', { capacity: 200 }));
       } catch (e) {
         // A table an earlier version wrote, before a column was added or split: say which step writes it anew.
-        if (!(e instanceof SoOError) || !/ lacks columns? /.test(e.message)) throw e;
+        if (!(e instanceof MissingColumns)) throw e;
         const maker = STEPS.find((s) => s.outputs.includes(name));
-        throw new SoOError('pipeline', `${e.message.replace(/^segment-of-one\/\w+: /, '')} (${path}): an earlier version of the project wrote it; run again --from ${maker?.name ?? 'load'}`);
+        throw new SoOError('pipeline', `${e.table}: lacks ${plural(e.missing.length, 'column')} ${e.missing.join(', ')} (${path}): an earlier version of the project wrote it; run again --from ${maker?.name ?? 'load'}`);
       }
     case 'json': return JSON.parse(readFileSync(path, 'utf8'));
     case 'text': return readFileSync(path, 'utf8');
